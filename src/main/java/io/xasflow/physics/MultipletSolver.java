@@ -1,0 +1,155 @@
+package io.xasflow.physics;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.util.List;
+
+/**
+ * Exact diagonalisation of H_i and H_f block by block and the Boltzmann-weighted dipole sticks
+ * (physics contract §1): w_k = (e^{−(E_i−E_0)/k_BT}/Z) |⟨f|T_q|i⟩|², ω_k = E_f − E_i + E_L3 + ζ2p/2.
+ *
+ * <p>Partner blocks (k, −k) share one eigensystem; an initial state of a partner block gives the same isotropic
+ * spectrum as its representative (R T_q R⁻¹ = ±T₋q), so representatives carry the partner's Boltzmann weight too.
+ * Only the lowest states of each initial block are populated, and LAPACK returns eigenvalues ascending, so the
+ * populated eigenvectors are a prefix of the columns. Not thread-safe: one solver per thread.
+ */
+public final class MultipletSolver {
+    /** Boltzmann constant (eV/K), CODATA 2014 as fixed by the physics contract. */
+    public static final double BOLTZMANN_EV_PER_K = 8.6173303e-5;
+    /** Initial states with e^{−(E−E₀)/kT} below this are dropped (the contract allows pruning below 1e-12). */
+    static final double BOLTZMANN_CUTOFF = 1e-12;
+    /** At T = 0 the ground manifold is the set of states this close to E₀ (eV), equally weighted. */
+    static final double DEGENERACY_EV = 1e-8;
+
+    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+    private final SymmetricEigensolver eigensolver;
+
+    /** A solver with single-precision eigendecomposition (the engine default, see {@link SymmetricEigensolver}). */
+    public MultipletSolver() {
+        this(false);
+    }
+
+    /** @param doublePrecision run the eigendecompositions in double precision (dsyevd) instead of single */
+    public MultipletSolver(boolean doublePrecision) {
+        this.eigensolver = new SymmetricEigensolver(
+                doublePrecision ? SymmetricEigensolver.Precision.DOUBLE : SymmetricEigensolver.Precision.SINGLE);
+    }
+
+    /** The sticks of one ion for one parameter set. */
+    public StickSpectrum sticks(IonParameters ion, SpectrumParameters parameters) {
+        ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
+        SymmetricEigensolver.Eigensystem[] initial =
+                diagonalise(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters));
+        SymmetricEigensolver.Eigensystem[] fin =
+                diagonalise(model.finalTerms, HamiltonianCoefficients.finalState(ion, parameters));
+
+        double groundEv = Double.POSITIVE_INFINITY;
+        for (SymmetricEigensolver.Eigensystem block : initial) {
+            if (block.n() > 0) {
+                groundEv = Math.min(groundEv, block.values()[0]);
+            }
+        }
+        double[][] boltzmann = new double[initial.length][];
+        double partition = 0;
+        for (int h = 0; h < initial.length; h++) {
+            boltzmann[h] = populations(initial[h].values(), groundEv, parameters.temperatureK());
+            int multiplicity = model.initialSectors.multiplicity(h);
+            for (double b : boltzmann[h]) {
+                partition += multiplicity * b;
+            }
+        }
+
+        double offsetEv = ion.edgeL3Ev() + ion.zeta2pEv() / 2;
+        StickSpectrum sticks = new StickSpectrum();
+        for (ConfigurationModel.Transition transition : model.transitions) {
+            int populated = boltzmann[transition.initialBlock()].length;
+            if (populated == 0) {
+                continue;
+            }
+            SymmetricEigensolver.Eigensystem from = initial[transition.initialBlock()];
+            SymmetricEigensolver.Eigensystem to = fin[transition.finalBlock()];
+            int rows = transition.rows();
+            int columns = transition.columns();
+            // X = T_q U_i[:, populated]  (rows × populated); A = U_f^T X  (rows × populated)
+            double[] projected = new double[rows * populated];
+            BLAS_INSTANCE.dgemm("N", "N", rows, populated, columns, 1.0, transition.matrix(), rows,
+                    from.vectors(), columns, 0.0, projected, rows);
+            double[] amplitudes = new double[rows * populated];
+            BLAS_INSTANCE.dgemm("T", "N", rows, populated, rows, 1.0, to.vectors(), rows,
+                    projected, rows, 0.0, amplitudes, rows);
+            double multiplicity = model.initialSectors.multiplicity(transition.initialBlock());
+            for (int p = 0; p < populated; p++) {
+                double stateWeight = multiplicity * boltzmann[transition.initialBlock()][p] / partition;
+                double initialEv = from.values()[p];
+                for (int f = 0; f < rows; f++) {
+                    double a = amplitudes[p * rows + f];
+                    double strength = a * a;
+                    if (strength > 0) {
+                        sticks.add(to.values()[f] - initialEv + offsetEv, stateWeight * strength, transition.q());
+                    }
+                }
+            }
+        }
+        return sticks;
+    }
+
+    /** All eigenvalues of H_i (eV) with their multiplicity, ascending: for term analysis and tests. */
+    double[] initialLevels(IonParameters ion, SpectrumParameters parameters) {
+        ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
+        return levels(diagonalise(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters)),
+                model.initialSectors);
+    }
+
+    /** All eigenvalues of H_f (eV) with their multiplicity, ascending. */
+    double[] finalLevels(IonParameters ion, SpectrumParameters parameters) {
+        ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
+        return levels(diagonalise(model.finalTerms, HamiltonianCoefficients.finalState(ion, parameters)),
+                model.finalSectors);
+    }
+
+    private static double[] levels(SymmetricEigensolver.Eigensystem[] blocks, SymmetrySectors sectors) {
+        double[] all = new double[0];
+        for (int h = 0; h < blocks.length; h++) {
+            for (int copy = 0; copy < sectors.multiplicity(h); copy++) {
+                int offset = all.length;
+                all = java.util.Arrays.copyOf(all, offset + blocks[h].n());
+                System.arraycopy(blocks[h].values(), 0, all, offset, blocks[h].n());
+            }
+        }
+        java.util.Arrays.sort(all);
+        return all;
+    }
+
+    private SymmetricEigensolver.Eigensystem[] diagonalise(ConfigurationModel.BlockTerms[] terms,
+            double[] coefficients) {
+        SymmetricEigensolver.Eigensystem[] systems = new SymmetricEigensolver.Eigensystem[terms.length];
+        for (int h = 0; h < terms.length; h++) {
+            systems[h] = eigensolver.decompose(terms[h].assemble(coefficients), terms[h].n());
+        }
+        return systems;
+    }
+
+    /** Unnormalised Boltzmann factors of the populated prefix of ascending eigenvalues. */
+    private static double[] populations(double[] valuesEv, double groundEv, double temperatureK) {
+        int count = 0;
+        double kT = BOLTZMANN_EV_PER_K * temperatureK;
+        while (count < valuesEv.length) {
+            double excess = valuesEv[count] - groundEv;
+            boolean populated = temperatureK == 0 ? excess <= DEGENERACY_EV : Math.exp(-excess / kT) >= BOLTZMANN_CUTOFF;
+            if (!populated) {
+                break;
+            }
+            count++;
+        }
+        double[] factors = new double[count];
+        for (int i = 0; i < count; i++) {
+            factors[i] = temperatureK == 0 ? 1 : Math.exp(-(valuesEv[i] - groundEv) / kT);
+        }
+        return factors;
+    }
+
+    /** Names of the native or Java LAPACK/BLAS in use, for logs and benchmarks. */
+    public static List<String> linearAlgebraBackends() {
+        return List.of(SymmetricEigensolver.implementation(), BLAS_INSTANCE.getClass().getSimpleName());
+    }
+}
