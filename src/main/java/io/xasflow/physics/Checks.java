@@ -6,21 +6,21 @@ final class Checks {
 
     static void finite(String name, double value) {
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + "=" + value + " is not a finite number");
+            throw new IllegalArgumentException(name + ": value " + value + " is not a finite number");
         }
     }
 
     static void nonNegative(String name, double value) {
         finite(name, value);
         if (value < 0) {
-            throw new IllegalArgumentException(name + "=" + value + " must be ≥ 0");
+            throw new IllegalArgumentException(name + ": value " + value + " must be ≥ 0");
         }
     }
 
     static void positive(String name, double value) {
         finite(name, value);
         if (value <= 0) {
-            throw new IllegalArgumentException(name + "=" + value + " must be > 0");
+            throw new IllegalArgumentException(name + ": value " + value + " must be > 0");
         }
     }
 }

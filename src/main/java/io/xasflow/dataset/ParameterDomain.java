@@ -1,0 +1,67 @@
+package io.xasflow.dataset;
+
+import io.xasflow.physics.SpectrumParameters;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A box in the nine-parameter space (order of {@link SpectrumParameters#NAMES}) from which datasets are sampled.
+ * The paper's ranges (DESIGN.md §1), the product's extended domain (Dq in [−0.2, 0.2]) and the two high-symmetry
+ * test sets: Oh (Ds = Dt = 0, Dq in [0, 0.2]) and C4v (Ds = Dt = 0, Dq in [−0.2, 0]).
+ */
+public enum ParameterDomain {
+    PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
+    EXTENDED(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
+    OH(0, 0.2, 0, 0, 0, 0),
+    C4V(-0.2, 0, 0, 0, 0, 0);
+
+    private final double[] min = new double[9];
+    private final double[] max = new double[9];
+
+    ParameterDomain(double dqMin, double dqMax, double dsMin, double dsMax, double dtMin, double dtMax) {
+        double[] lo = {dqMin, dsMin, dtMin};
+        double[] hi = {dqMax, dsMax, dtMax};
+        System.arraycopy(lo, 0, min, 0, 3);
+        System.arraycopy(hi, 0, max, 0, 3);
+        System.arraycopy(Common.MIN, 0, min, 3, 6);
+        System.arraycopy(Common.MAX, 0, max, 3, 6);
+    }
+
+    /** Ranges shared by every domain: s1, s2, temperature_k, sigma_g_ev, gamma1_ev, gamma2_ev (the paper's). */
+    private static final class Common {
+        static final double[] MIN = {0.6, 0.6, 1, 0.05, 0.3, 0.3};
+        static final double[] MAX = {1.0, 1.0, 1000, 0.20, 1.0, 1.2};
+    }
+
+    public static ParameterDomain parse(String name) {
+        for (ParameterDomain domain : values()) {
+            if (domain.key().equals(name)) {
+                return domain;
+            }
+        }
+        throw new IllegalArgumentException("unknown domain '" + name + "', expected one of "
+                + Arrays.stream(values()).map(ParameterDomain::key).toList());
+    }
+
+    /** Lower-case key as used on the command line and in metadata. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public double[] min() {
+        return min.clone();
+    }
+
+    public double[] max() {
+        return max.clone();
+    }
+
+    /** Maps a point u of the unit cube onto the box. */
+    public double[] scale(double[] unit) {
+        double[] p = new double[9];
+        for (int d = 0; d < 9; d++) {
+            p[d] = min[d] + unit[d] * (max[d] - min[d]);
+        }
+        return p;
+    }
+}
