@@ -19,6 +19,8 @@ import java.util.zip.ZipOutputStream;
  * C-ordered little-endian data.
  */
 public final class NpzWriter implements AutoCloseable {
+    private static final java.time.LocalDateTime FIXED_TIME = java.time.LocalDateTime.of(2000, 1, 1, 0, 0);
+
     private final ZipOutputStream zip;
 
     public NpzWriter(Path path) throws IOException {
@@ -52,7 +54,9 @@ public final class NpzWriter implements AutoCloseable {
         int unpadded = 10 + header.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
         header = header + " ".repeat(padding) + "\n";
-        zip.putNextEntry(new ZipEntry(name + ".npy"));
+        ZipEntry entry = new ZipEntry(name + ".npy");
+        entry.setTimeLocal(FIXED_TIME); // reproducible archives: same data, same bytes
+        zip.putNextEntry(entry);
         OutputStream out = zip;
         out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
         byte[] headerBytes = header.getBytes(StandardCharsets.US_ASCII);

@@ -55,7 +55,7 @@ final class SymmetricEigensolver {
         if (iwork.length < liwork) {
             iwork = new int[liwork];
         }
-        LAPACK_INSTANCE.dsyevd("V", "U", n, matrix, n, values, work, work.length, iwork, iwork.length, info);
+        LAPACK_INSTANCE.dsyevd("V", "U", n, matrix, n, values, work, lwork, iwork, liwork, info);
         if (info.val != 0) {
             throw new ArithmeticException("dsyevd failed for a " + n + "×" + n + " block, info=" + info.val);
         }
@@ -80,7 +80,7 @@ final class SymmetricEigensolver {
         if (iwork.length < liwork) {
             iwork = new int[liwork];
         }
-        LAPACK_INSTANCE.ssyevd("V", "U", n, a, n, w, workSingle, workSingle.length, iwork, iwork.length, info);
+        LAPACK_INSTANCE.ssyevd("V", "U", n, a, n, w, workSingle, lwork, iwork, liwork, info);
         if (info.val != 0) {
             throw new ArithmeticException("ssyevd failed for a " + n + "×" + n + " block, info=" + info.val);
         }
