@@ -30,9 +30,17 @@ public final class EngineBenchmark {
         List<Result> results = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            // Build every configuration model and let the JIT settle before any timing, so the first ion of each
+            // size is not charged for start-up.
+            ParameterSampler warmUp = new ParameterSampler(ParameterDomain.PAPER, SEED + 1);
+            for (int round = 0; round < samples; round++) {
+                for (String ion : ions) {
+                    SpectrumEngine.compute(ion, SpectrumParameters.of(warmUp.sample(round)));
+                }
+            }
             for (String ion : ions) {
                 ParameterSampler sampler = new ParameterSampler(ParameterDomain.PAPER, SEED);
-                for (int w = 0; w < Math.max(5, samples / 4); w++) {
+                for (int w = 0; w < Math.max(10, samples / 4); w++) {
                     SpectrumEngine.compute(ion, SpectrumParameters.of(sampler.sample(1_000_000 + w)));
                 }
                 long start = System.nanoTime();

@@ -68,30 +68,35 @@ public final class Broadening {
             binned[j + 1] += w * (-(t + 1) * t * (t - 2) / 2);
             binned[j + 2] += w * ((t + 1) * t * (t - 1) / 6);
         }
-        int[] occupied = new int[fineCount];
-        int occupiedCount = 0;
-        for (int n = 0; n < fineCount; n++) {
-            if (binned[n] != 0) {
-                occupied[occupiedCount++] = n;
-            }
+        int first = 0;
+        while (first < fineCount && binned[first] == 0) {
+            first++;
         }
-        double[] kernelBelow = null;
-        double[] kernelAbove = null;
-        for (int i = 0; i < out.length; i++) {
-            boolean below = axis.energy(i) < stepEnergyEv;
-            double[] kernel;
-            if (below) {
-                kernel = kernelBelow != null ? kernelBelow : (kernelBelow = kernel(fineCount, h, widths.sigmaGEv(), widths.gamma1Ev()));
-            } else {
-                kernel = kernelAbove != null ? kernelAbove : (kernelAbove = kernel(fineCount, h, widths.sigmaGEv(), widths.gamma2Ev()));
+        int last = fineCount - 1;
+        while (last >= first && binned[last] == 0) {
+            last--;
+        }
+        if (first <= last) {
+            double[] kernelBelow = null;
+            double[] kernelAbove = null;
+            for (int i = 0; i < out.length; i++) {
+                double[] kernel;
+                if (axis.energy(i) < stepEnergyEv) {
+                    kernel = kernelBelow != null ? kernelBelow
+                            : (kernelBelow = kernel(fineCount, h, widths.sigmaGEv(), widths.gamma1Ev()));
+                } else {
+                    kernel = kernelAbove != null ? kernelAbove
+                            : (kernelAbove = kernel(fineCount, h, widths.sigmaGEv(), widths.gamma2Ev()));
+                }
+                // kernel[c + d] = V(d·h) for d ∈ (−fineCount, fineCount): out_i = Σ_n binned_n V((n − p)h), a
+                // contiguous dot product the JIT vectorises.
+                int offset = fineCount - 1 - (pad + i * perStep);
+                double sum = 0;
+                for (int n = first; n <= last; n++) {
+                    sum += binned[n] * kernel[offset + n];
+                }
+                out[i] += sum;
             }
-            int p = pad + i * perStep;
-            double sum = 0;
-            for (int c = 0; c < occupiedCount; c++) {
-                int n = occupied[c];
-                sum += binned[n] * kernel[Math.abs(p - n)];
-            }
-            out[i] += sum;
         }
         return out;
     }
@@ -106,10 +111,14 @@ public final class Broadening {
         return 0.5346 * gammaEv + Math.sqrt(0.2166 * gammaEv * gammaEv + sigmaGEv * sigmaGEv);
     }
 
+    /** V(d·h) for d = −(length−1) … length−1, stored at index d + length − 1 (evaluated once per |d|). */
     private static double[] kernel(int length, double h, double sigmaGEv, double gammaEv) {
-        double[] k = new double[length];
+        double[] k = new double[2 * length - 1];
+        int centre = length - 1;
         for (int d = 0; d < length; d++) {
-            k[d] = voigt(d * h, sigmaGEv, gammaEv);
+            double v = voigt(d * h, sigmaGEv, gammaEv);
+            k[centre + d] = v;
+            k[centre - d] = v;
         }
         return k;
     }

@@ -23,6 +23,7 @@ public final class MultipletSolver {
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
     private final SymmetricEigensolver eigensolver;
+    private final boolean doublePrecision;
 
     /** A solver with single-precision eigendecomposition (the engine default, see {@link SymmetricEigensolver}). */
     public MultipletSolver() {
@@ -31,6 +32,7 @@ public final class MultipletSolver {
 
     /** @param doublePrecision run the eigendecompositions in double precision (dsyevd) instead of single */
     public MultipletSolver(boolean doublePrecision) {
+        this.doublePrecision = doublePrecision;
         this.eigensolver = new SymmetricEigensolver(
                 doublePrecision ? SymmetricEigensolver.Precision.DOUBLE : SymmetricEigensolver.Precision.SINGLE);
     }
@@ -40,8 +42,7 @@ public final class MultipletSolver {
         ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
         SymmetricEigensolver.Eigensystem[] initial =
                 diagonalise(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters));
-        SymmetricEigensolver.Eigensystem[] fin =
-                diagonalise(model.finalTerms, HamiltonianCoefficients.finalState(ion, parameters));
+        FinalStates[] fin = finalStates(model.finalTerms, HamiltonianCoefficients.finalState(ion, parameters));
 
         double groundEv = Double.POSITIVE_INFINITY;
         for (SymmetricEigensolver.Eigensystem block : initial) {
@@ -67,16 +68,14 @@ public final class MultipletSolver {
                 continue;
             }
             SymmetricEigensolver.Eigensystem from = initial[transition.initialBlock()];
-            SymmetricEigensolver.Eigensystem to = fin[transition.finalBlock()];
+            FinalStates to = fin[transition.finalBlock()];
             int rows = transition.rows();
             int columns = transition.columns();
-            // X = T_q U_i[:, populated]  (rows × populated); A = U_f^T X  (rows × populated)
+            // X = T_q U_i[:, populated]  (rows × populated); A_fp = ⟨f|X_p⟩  (rows × populated)
             double[] projected = new double[rows * populated];
             BLAS_INSTANCE.dgemm("N", "N", rows, populated, columns, 1.0, transition.matrix(), rows,
                     from.vectors(), columns, 0.0, projected, rows);
-            double[] amplitudes = new double[rows * populated];
-            BLAS_INSTANCE.dgemm("T", "N", rows, populated, rows, 1.0, to.vectors(), rows,
-                    projected, rows, 0.0, amplitudes, rows);
+            double[] amplitudes = to.amplitudes(projected, populated);
             double multiplicity = model.initialSectors.multiplicity(transition.initialBlock());
             for (int p = 0; p < populated; p++) {
                 double stateWeight = multiplicity * boltzmann[transition.initialBlock()][p] / partition;
@@ -100,13 +99,6 @@ public final class MultipletSolver {
                 model.initialSectors);
     }
 
-    /** All eigenvalues of H_f (eV) with their multiplicity, ascending. */
-    double[] finalLevels(IonParameters ion, SpectrumParameters parameters) {
-        ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
-        return levels(diagonalise(model.finalTerms, HamiltonianCoefficients.finalState(ion, parameters)),
-                model.finalSectors);
-    }
-
     private static double[] levels(SymmetricEigensolver.Eigensystem[] blocks, SymmetrySectors sectors) {
         double[] all = new double[0];
         for (int h = 0; h < blocks.length; h++) {
@@ -127,6 +119,45 @@ public final class MultipletSolver {
             systems[h] = eigensolver.decompose(terms[h].assemble(coefficients), terms[h].n());
         }
         return systems;
+    }
+
+    /** Final-state energies of one block and the amplitudes ⟨f|x⟩ of vectors x in its sector basis. */
+    interface FinalStates {
+        double[] values();
+
+        /** Column-major n×columns in, column-major n×columns out. */
+        double[] amplitudes(double[] vectors, int columns);
+    }
+
+    private FinalStates[] finalStates(ConfigurationModel.BlockTerms[] terms, double[] coefficients) {
+        FinalStates[] states = new FinalStates[terms.length];
+        for (int h = 0; h < terms.length; h++) {
+            double[] matrix = terms[h].assemble(coefficients);
+            int n = terms[h].n();
+            if (doublePrecision) {
+                SymmetricEigensolver.Eigensystem eig = eigensolver.decompose(matrix, n);
+                states[h] = new FullEigenvectors(eig);
+            } else {
+                states[h] = SpectralProjector.of(matrix, n);
+            }
+        }
+        return states;
+    }
+
+    /** Double-precision path: explicit eigenvectors U, amplitudes U^T x. */
+    private record FullEigenvectors(SymmetricEigensolver.Eigensystem eig) implements FinalStates {
+        @Override
+        public double[] values() {
+            return eig.values();
+        }
+
+        @Override
+        public double[] amplitudes(double[] vectors, int columns) {
+            int n = eig.n();
+            double[] result = new double[n * columns];
+            BLAS_INSTANCE.dgemm("T", "N", n, columns, n, 1.0, eig.vectors(), n, vectors, n, 0.0, result, n);
+            return result;
+        }
     }
 
     /** Unnormalised Boltzmann factors of the populated prefix of ascending eigenvalues. */
