@@ -7,7 +7,6 @@ import io.xasflow.physics.MultipletSolver;
 import io.xasflow.physics.SpectrumEngine;
 import io.xasflow.physics.SpectrumParameters;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;

@@ -16,7 +16,7 @@ final class ConfigurationModel {
      * T_q between an initial Hamiltonian block and one final sector basis, column-major
      * (rows: final sector vectors, columns: initial representative vectors).
      */
-    record Transition(int q, int initialBlock, int finalSector, int finalBlock, int rows, int columns,
+    record Transition(int q, int initialBlock, int finalBlock, int rows, int columns,
             double[] matrix) {}
 
     final int dElectrons;
@@ -69,7 +69,7 @@ final class ConfigurationModel {
                             columnMajor[j * rows + i] = rowMajor[i * columns + j];
                         }
                     }
-                    result.add(new Transition(q, h, f, target.hamiltonian(), rows, columns, columnMajor));
+                    result.add(new Transition(q, h, target.hamiltonian(), rows, columns, columnMajor));
                 }
             }
         }

@@ -12,7 +12,7 @@ import org.netlib.util.intW;
  * ⟨f|x⟩ = (Z^T (Q^T x))_f: Q^T is applied to the few vectors at hand (sormtr) instead of forming QZ, which saves the
  * O(n³) back-transformation of a full eigendecomposition (about a third of ssyevd's time for the 300–400 wide blocks).
  * Single precision, like the engine's default eigensolver; checked against full double-precision eigenvectors in
- * the tests. Not thread-safe: it reuses its solver's workspace.
+ * the tests. Immutable once built; each instance holds its own O(n²) arrays.
  */
 final class SpectralProjector implements MultipletSolver.FinalStates {
     private static final LAPACK LAPACK_INSTANCE = LAPACK.getInstance();

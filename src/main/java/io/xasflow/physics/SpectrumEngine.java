@@ -22,11 +22,6 @@ public final class SpectrumEngine {
         return XasSpectrum.of(ion.ion(), axis, intensity, sticks.totalWeight());
     }
 
-    /** Sticks before broadening (for analysis and tests). */
-    public static StickSpectrum sticks(String ionKey, SpectrumParameters parameters) {
-        return SOLVERS.get().sticks(AtomicDataTable.ion(ionKey), parameters);
-    }
-
     /** E_L3 + 0.75·ζ2p: where the lifetime width steps from Γ1 to Γ2. */
     public static double lifetimeStepEv(IonParameters ion) {
         return ion.edgeL3Ev() + 0.75 * ion.zeta2pEv();

@@ -36,6 +36,7 @@ final class SymmetrySectors {
     private final FockBasis basis;
     private final List<SectorBasis> sectors = new ArrayList<>();
     private final List<Integer> representativeOf = new ArrayList<>();
+    private final int[] multiplicities;
 
     SymmetrySectors(FockBasis basis) {
         this.basis = basis;
@@ -59,6 +60,10 @@ final class SymmetrySectors {
             }
             done.add(key);
         }
+        multiplicities = new int[representativeOf.size()];
+        for (SectorBasis sector : sectors) {
+            multiplicities[sector.hamiltonian()]++;
+        }
     }
 
     List<SectorBasis> sectors() {
@@ -77,13 +82,7 @@ final class SymmetrySectors {
 
     /** How many sector bases share Hamiltonian block h (1, or 2 for a partner pair). */
     int multiplicity(int hamiltonian) {
-        int count = 0;
-        for (SectorBasis sector : sectors) {
-            if (sector.hamiltonian() == hamiltonian) {
-                count++;
-            }
-        }
-        return count;
+        return multiplicities[hamiltonian];
     }
 
     private void addPartnerPair(int key, int partnerKey, List<Integer> members) {
