@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code xasflow} command line: engine spectra, dataset generation and benchmarks. */
 @Command(name = "xasflow", mixinStandardHelpOptions = true, version = "xasflow 0.1.0",
         description = "2p (L2,3-edge) XAS of 3d transition-metal ions: exact multiplet engine and tools.",
-        subcommands = {SpectrumCommand.class, GenerateCommand.class, BenchCommand.class})
+        subcommands = {SpectrumCommand.class, PredictCommand.class, GenerateCommand.class, BenchCommand.class})
 public final class XasflowCommand implements Runnable {
     /** Held strongly: java.util.logging keeps loggers weakly and would forget the level. */
     private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");

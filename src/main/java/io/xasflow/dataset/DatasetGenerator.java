@@ -136,6 +136,7 @@ public final class DatasetGenerator {
     }
 
     static String metadataJson(Request request, EnergyAxis axis, long first, long last) {
+        IonParameters ion = AtomicDataTable.ion(request.ion());
         return "{"
                 + "\"ion\": \"" + request.ion() + "\", "
                 + "\"domain\": \"" + request.domain().key() + "\", "
@@ -146,6 +147,10 @@ public final class DatasetGenerator {
                 + "\"sampling\": \"uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)\", "
                 + "\"energy_axis\": {\"start_ev\": " + axis.startEv() + ", \"step_ev\": " + axis.stepEv()
                         + ", \"channels\": " + axis.channels() + "}, "
+                + "\"d_electrons\": " + ion.dElectrons() + ", "
+                + "\"edge_l3_ev\": " + ion.edgeL3Ev() + ", "
+                + "\"zeta_2p_ev\": " + ion.zeta2pEv() + ", "
+                + "\"lifetime_step_ev\": " + SpectrumEngine.lifetimeStepEv(ion) + ", "
                 + "\"contract_version\": \"" + SpectrumEngine.CONTRACT_VERSION + "\", "
                 + "\"engine_version\": \"" + SpectrumEngine.ENGINE_VERSION + "\", "
                 + "\"seed\": " + request.seed() + ", "

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 class SpectrumCommandTest {
     private static final String HEADER = "ion,dq,ds,dt,s1,s2,temperature_k,sigma_g_ev,gamma1_ev,gamma2_ev\n";
@@ -21,21 +18,13 @@ class SpectrumCommandTest {
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = XasflowCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void singleSpectrumPrintsEnergyIntensityAndNormalisedRows() {
-        Run run = run("spectrum", "--ion", "Fe3+", "--dq", "0.1", "--ds", "0", "--dt", "0", "--s1", "0.8", "--s2", "0.8",
+        CliRun run = run("spectrum", "--ion", "Fe3+", "--dq", "0.1", "--ds", "0", "--dt", "0", "--s1", "0.8", "--s2", "0.8",
                 "--temperature-k", "300", "--sigma-g-ev", "0.1", "--gamma1-ev", "0.4", "--gamma2-ev", "0.8");
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
@@ -52,7 +41,7 @@ class SpectrumCommandTest {
         Files.writeString(input, HEADER + "Ni2+,0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8\n"
                 + "Ti2+,0.05,-0.2,0.1,0.7,0.9,500,0.15,0.5,0.9\n" + "Ni2+,0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8\n");
         Path output = temp.resolve("spectra.csv");
-        Run run = run("spectrum", "--input", input.toString(), "--output", output.toString(), "--threads", "2");
+        CliRun run = run("spectrum", "--input", input.toString(), "--output", output.toString(), "--threads", "2");
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = Files.readAllLines(output);
         assertEquals(4, lines.size());
@@ -76,7 +65,7 @@ class SpectrumCommandTest {
         Path input = temp.resolve("bad.csv");
         Files.writeString(input, HEADER + "Ni2+,0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8\n" + badRow + "\n");
         Path output = temp.resolve("out.csv");
-        Run run = run("spectrum", "--input", input.toString(), "--output", output.toString());
+        CliRun run = run("spectrum", "--input", input.toString(), "--output", output.toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains(message), run.err());
         assertFalse(Files.exists(output));

@@ -1,0 +1,179 @@
+package io.xasflow.inference;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * One ion's network in an ONNX Runtime session: {@code params} float32 (N, 9) in physical units →
+ * {@code spectrum} float32 (N, 501), box-normalised (DESIGN.md §3). Thread-safe: ONNX Runtime sessions accept
+ * concurrent {@code run} calls.
+ */
+public final class SpectrumModel implements AutoCloseable {
+    public static final String INPUT = "params";
+    public static final String OUTPUT = "spectrum";
+    public static final int PARAMETERS = 9;
+
+    private static final Logger LOG = Logger.getLogger(SpectrumModel.class.getName());
+    private static volatile boolean cudaFallbackAnnounced;
+
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final ModelMetadata metadata;
+    private final ExecutionProvider providerInUse;
+    private final String id;
+
+    private SpectrumModel(OrtSession session, ModelMetadata metadata, ExecutionProvider providerInUse, String id) {
+        this.session = session;
+        this.metadata = metadata;
+        this.providerInUse = providerInUse;
+        this.id = id;
+    }
+
+    /** Opens a model file after checking its sha256 against {@code expectedSha256} (null: no check, tests only). */
+    public static SpectrumModel open(Path file, String expectedSha256, ExecutionProvider provider, int intraOpThreads)
+            throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String actual = sha256(bytes);
+        if (expectedSha256 != null && !actual.equalsIgnoreCase(expectedSha256)) {
+            throw new ModelIntegrityException(file + ": sha256 " + actual + " does not match the manifest's "
+                    + expectedSha256 + "; refusing to load a model that is not the one listed");
+        }
+        if (intraOpThreads <= 0) {
+            throw new IllegalArgumentException("intra-op threads=" + intraOpThreads + " must be > 0");
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            ExecutionProvider used = selectProvider(options, provider);
+            OrtSession session = environment.createSession(bytes, options);
+            ModelMetadata metadata = ModelMetadata.parse(file.toString(), session.getMetadata().getCustomMetadata());
+            checkSignature(file, session);
+            return new SpectrumModel(session, metadata, used, file.getFileName() + "@" + actual.substring(0, 12));
+        } catch (OrtException e) {
+            throw new ModelIntegrityException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+        }
+    }
+
+    private static ExecutionProvider selectProvider(OrtSession.SessionOptions options, ExecutionProvider requested)
+            throws OrtException {
+        if (requested == ExecutionProvider.CPU) {
+            return ExecutionProvider.CPU;
+        }
+        boolean available = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        try {
+            if (available) {
+                options.addCUDA(0);
+                return ExecutionProvider.CUDA;
+            }
+            if (requested == ExecutionProvider.CUDA) {
+                throw new IllegalStateException("execution provider 'cuda' requested but this ONNX Runtime has "
+                        + OrtEnvironment.getAvailableProviders() + " (build with -Pgpu on a machine with CUDA 12)");
+            }
+        } catch (OrtException e) {
+            if (requested == ExecutionProvider.CUDA) {
+                throw new IllegalStateException("execution provider 'cuda' requested but no GPU is usable: "
+                        + e.getMessage(), e);
+            }
+        }
+        if (!cudaFallbackAnnounced) {
+            cudaFallbackAnnounced = true;
+            LOG.warning("execution provider 'auto': CUDA is not available here, running ONNX models on the CPU");
+        }
+        return ExecutionProvider.CPU;
+    }
+
+    private static void checkSignature(Path file, OrtSession session) throws OrtException {
+        if (!session.getInputNames().contains(INPUT) || !session.getOutputNames().contains(OUTPUT)) {
+            throw new ModelIntegrityException(file + ": inputs " + session.getInputNames() + ", outputs "
+                    + session.getOutputNames() + "; the contract needs input '" + INPUT + "' and output '" + OUTPUT + "'");
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK: this is a bug", e);
+        }
+    }
+
+    /**
+     * Spectra for {@code rows} parameter rows packed in {@code params} (rows × 9, DESIGN order).
+     *
+     * @return rows × channels box-normalised intensities, row-major
+     */
+    public float[] predict(float[] params, int rows) {
+        if (params.length < rows * PARAMETERS) {
+            throw new IllegalArgumentException("params holds " + params.length + " values, fewer than rows=" + rows
+                    + " × " + PARAMETERS);
+        }
+        FloatBuffer input = FloatBuffer.wrap(params, 0, rows * PARAMETERS);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, new long[] {rows, PARAMETERS});
+             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
+            OnnxValue value = result.get(OUTPUT).orElseThrow(
+                    () -> new ModelIntegrityException(id + " returned no '" + OUTPUT + "' output"));
+            FloatBuffer output = ((OnnxTensor) value).getFloatBuffer();
+            float[] spectra = new float[output.remaining()];
+            output.get(spectra);
+            if (spectra.length != rows * metadata.channels()) {
+                throw new ModelIntegrityException(id + " returned " + spectra.length + " values for " + rows
+                        + " rows, expected " + rows + " × " + metadata.channels());
+            }
+            return spectra;
+        } catch (OrtException e) {
+            throw new InferenceException(id + ": inference failed for a batch of " + rows + " rows: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #predict} in slices of at most {@code batchRows} rows: bounds the native memory of one run. */
+    public float[] predictInBatches(float[] params, int rows, int batchRows) {
+        if (batchRows <= 0) {
+            throw new IllegalArgumentException("batch rows=" + batchRows + " must be > 0");
+        }
+        int channels = metadata.channels();
+        float[] spectra = new float[rows * channels];
+        for (int first = 0; first < rows; first += batchRows) {
+            int n = Math.min(batchRows, rows - first);
+            float[] slice = java.util.Arrays.copyOfRange(params, first * PARAMETERS, (first + n) * PARAMETERS);
+            System.arraycopy(predict(slice, n), 0, spectra, first * channels, n * channels);
+        }
+        return spectra;
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    public ExecutionProvider providerInUse() {
+        return providerInUse;
+    }
+
+    /** File name and the first 12 hex digits of its sha256: names the exact model a spectrum came from. */
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warning(id + ": closing the ONNX session failed: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.xasflow.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+
+    @Test
+    void shouldRefuseAModelWhoseSha256DiffersFromTheManifest(@TempDir Path dir) throws Exception {
+        ModelManifest committed = ModelManifest.load(ModelFixtures.COMMITTED);
+        ModelManifest.Entry entry = committed.entries().get(0);
+        Files.copy(ModelFixtures.COMMITTED.resolve(entry.file()), dir.resolve(entry.file()));
+        String manifest = Files.readString(ModelFixtures.COMMITTED.resolve(ModelManifest.FILE_NAME))
+                .replace(entry.sha256(), "0".repeat(64));
+        Files.writeString(dir.resolve(ModelManifest.FILE_NAME), manifest);
+        try (ModelRegistry registry = ModelRegistry.open(dir, ExecutionProvider.CPU, 1)) {
+            ModelIntegrityException e = assertThrows(ModelIntegrityException.class, () -> registry.model(entry.ion()));
+            assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldNameTheModelsPresentWhenAnIonHasNone() throws Exception {
+        try (ModelRegistry registry = ModelRegistry.open(ModelFixtures.COMMITTED, ExecutionProvider.CPU, 1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.model("Fe7+"));
+            assertTrue(e.getMessage().contains("'Fe7+'") && e.getMessage().contains(registry.ions().get(0)),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void autoFallsBackToCpuAndCudaFailsFastWithoutGpu() throws Exception {
+        ModelManifest.Entry entry = ModelManifest.load(ModelFixtures.COMMITTED).entries().get(0);
+        Path file = ModelFixtures.COMMITTED.resolve(entry.file());
+        try (SpectrumModel model = SpectrumModel.open(file, entry.sha256(), ExecutionProvider.AUTO, 1)) {
+            assertEquals(ExecutionProvider.CPU, model.providerInUse());
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> SpectrumModel.open(file, entry.sha256(), ExecutionProvider.CUDA, 1));
+        assertTrue(e.getMessage().contains("cuda"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectAnUnknownExecutionProvider() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExecutionProvider.parse("tpu"));
+        assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("cuda"), e.getMessage());
+    }
+}

@@ -1,0 +1,63 @@
+"""Reading the engine's .npz shards (see `./xasflow generate`) and splitting them for training."""
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+PARAMETER_NAMES = ["dq", "ds", "dt", "s1", "s2", "temperature_k", "sigma_g_ev", "gamma1_ev", "gamma2_ev"]
+
+
+@dataclass
+class Dataset:
+    params: np.ndarray   # (N, 9) float32, physical units, PARAMETER_NAMES order
+    spectra: np.ndarray  # (N, 501) float32, box-normalised
+    meta: dict           # the first shard's metadata_json (ion, domain, energy axis, ion constants, ...)
+    folder: str
+
+    def __len__(self):
+        return len(self.params)
+
+    def content_hash(self):
+        """sha256 over parameters and spectra: identifies the data a model saw, whatever the shard layout."""
+        h = hashlib.sha256()
+        h.update(np.ascontiguousarray(self.params).tobytes())
+        h.update(np.ascontiguousarray(self.spectra).tobytes())
+        return h.hexdigest()
+
+
+def load(folder, limit=None):
+    """All complete shards of a dataset folder, in index order; `limit` keeps the first rows only."""
+    shards = sorted(Path(folder).glob("shard-*.npz"))
+    if not shards:
+        raise FileNotFoundError(f"no shard-*.npz in {folder}: generate it with ./xasflow generate --out {folder}")
+    params, spectra, meta, rows = [], [], None, 0
+    for shard in shards:
+        with np.load(shard) as z:
+            m = json.loads(bytes(z["metadata_json"]).decode())
+            if meta is None:
+                meta = m
+            elif (m["ion"], m["domain"], m["seed"]) != (meta["ion"], meta["domain"], meta["seed"]):
+                raise ValueError(f"{shard} belongs to another dataset: {m['ion']}/{m['domain']}/seed {m['seed']}")
+            if m["first_index"] != rows:
+                raise ValueError(f"{shard} starts at index {m['first_index']}, expected {rows}: a shard is missing")
+            params.append(z["params"])
+            spectra.append(z["spectra"])
+            rows += len(z["params"])
+        if limit is not None and rows >= limit:
+            break
+    params, spectra = np.concatenate(params), np.concatenate(spectra)
+    if limit is not None:
+        if rows < limit:
+            raise ValueError(f"{folder} holds {rows} spectra, fewer than the {limit} asked for")
+        params, spectra = params[:limit], spectra[:limit]
+    meta["parameter_names"] = meta.get("parameter_names", PARAMETER_NAMES)
+    return Dataset(params, spectra, meta, str(folder))
+
+
+def split(n, seed, validation_fraction=0.2):
+    """The paper's 8:2 train/validation split, a fixed permutation from the seed."""
+    order = np.random.default_rng(seed).permutation(n)
+    cut = int(round(n * (1 - validation_fraction)))
+    return order[:cut], order[cut:]

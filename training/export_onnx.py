@@ -1,0 +1,122 @@
+"""Export a trained run to ONNX under the model contract (DESIGN.md §3) and list it in models-onnx/manifest.json.
+
+    /usr/bin/python3 training/export_onnx.py --run data/runs/ni2-voigt-mlp [--out models-onnx]
+
+Input `params` float32 (N, 9) in physical units; output `spectrum` float32 (N, 501), box-normalised; dynamic
+batch axis; opset 17. Writes <out>/<ion>.onnx, <out>/parity/<ion>.npz (100 fresh inputs from the trained domain
+and PyTorch's outputs, for the Java parity test) and the model's manifest entry with its sha256.
+"""
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
+from evaluate import load_run  # noqa: E402
+
+OPSET = 17
+PARITY_SEED = 20261124
+PARITY_ROWS = 100
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def headline(metrics):
+    """The per-set numbers that travel in metadata and the manifest (no per-channel arrays)."""
+    keep = ("n", "mse", "mae", "se_median", "se_max", "outliers_per_10000", "r_mepd", "r_a") + \
+        ("I1", "I2", "I3", "I4", "I5", "I6", "I7")
+    out = {k: v for k, v in metrics.items() if not isinstance(v, dict)}
+    for name, s in metrics.items():
+        if isinstance(s, dict):
+            out[name] = {k: s[k] for k in keep if k in s}
+    return out
+
+
+def export(run, out_dir, file_stem=None):
+    net, cfg, ckpt = load_run(run)
+    meta = ckpt["meta"]
+    ion = meta["ion"]
+    out_dir = Path(out_dir)
+    (out_dir / "parity").mkdir(parents=True, exist_ok=True)
+    stem = file_stem or ion
+    path = out_dir / f"{stem}.onnx"
+
+    lo, hi = np.array(meta["domain_min"], np.float32), np.array(meta["domain_max"], np.float32)
+    fresh = lo + (hi - lo) * np.random.default_rng(PARITY_SEED).random((PARITY_ROWS, 9), dtype=np.float32)
+    with torch.no_grad():
+        expected = net(torch.from_numpy(fresh)).numpy()
+    torch.onnx.export(net, torch.from_numpy(fresh[:2]), str(path), opset_version=OPSET, input_names=["params"],
+                      output_names=["spectrum"], dynamic_axes={"params": {0: "batch"}, "spectrum": {0: "batch"}},
+                      do_constant_folding=True)
+
+    metrics_path = Path(run) / "metrics.json"
+    metrics = headline(json.loads(metrics_path.read_text())) if metrics_path.exists() else {}
+    ds = data.load(cfg.train_dir, cfg.train_limit or None)
+    m = onnx.load(str(path))
+    props = {
+        "ion": ion,
+        "architecture": cfg.arch,
+        "parameter_names": json.dumps(data.PARAMETER_NAMES),
+        "trained_domain": meta["domain"],
+        "domain_min": json.dumps([float(v) for v in meta["domain_min"]]),
+        "domain_max": json.dumps([float(v) for v in meta["domain_max"]]),
+        "energy_axis": json.dumps({"start_ev": meta["energy_axis"]["start_ev"], "step_ev": meta["energy_axis"]["step_ev"],
+                                   "channels": int(meta["energy_axis"]["channels"])}),
+        "outputs": json.dumps({"spectrum": "float32 (N, 501), box-normalised intensities on energy_axis"}),
+        "contract_version": str(meta["contract_version"]),
+        "engine_version": str(meta["engine_version"]),
+        "dataset_size": str(len(ds)),
+        "train_size": str(ckpt["train_size"]),
+        "dataset_hash": ds.content_hash(),
+        "dataset_seed": str(meta["seed"]),
+        "seed": str(cfg.seed),
+        "training_commit": ckpt.get("commit", "unknown"),
+        "training_config": json.dumps(ckpt["config"]),
+        "metrics": json.dumps(metrics),
+    }
+    del ds
+    for k, v in props.items():
+        entry = m.metadata_props.add()
+        entry.key, entry.value = k, v
+    m.producer_name = "xasflow training/export_onnx.py"
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+    np.savez(out_dir / "parity" / f"{stem}.npz", params=fresh, spectrum=expected)
+
+    manifest_path = out_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"models": []}
+    manifest["models"] = [e for e in manifest["models"] if e["file"] != path.name]
+    manifest["models"].append({
+        "ion": ion, "file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
+        "architecture": cfg.arch, "trained_domain": meta["domain"],
+        "domain_min": [float(v) for v in meta["domain_min"]], "domain_max": [float(v) for v in meta["domain_max"]],
+        "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics})
+    manifest["models"].sort(key=lambda e: e["file"])
+    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
+    print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), sha256 {sha256(path)[:16]}…")
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--out", default="models-onnx")
+    parser.add_argument("--file-stem", help="model file name without .onnx (default: the ion key)")
+    args = parser.parse_args()
+    export(args.run, args.out, args.file_stem)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Unit tests of the training module (run by scripts/test.sh): in-graph physics against references, every
+architecture's forward pass and ONNX export, the paper's metrics on hand-made cases.
+
+    /usr/bin/python3 -m unittest discover -s training -p 'test_*.py'
+"""
+import math
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from scipy.special import voigt_profile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import metrics  # noqa: E402
+import model as models  # noqa: E402
+from train import TrainConfig  # noqa: E402
+
+META = {"ion": "Ni2+", "domain": "extended", "energy_axis": {"start_ev": 847.7, "step_ev": 0.06, "channels": 501},
+        "lifetime_step_ev": 861.33025, "domain_min": [-0.2, -1.4, -0.8, 0.6, 0.6, 1, 0.05, 0.3, 0.3],
+        "domain_max": [0.2, 1.4, 0.8, 1.0, 1.0, 1000, 0.2, 1.0, 1.2]}
+ENERGY = 847.7 + 0.06 * np.arange(501)
+
+
+def voigt(x, fwhm_g, fwhm_l):
+    return voigt_profile(x, fwhm_g * models.FWHM_TO_SIGMA, fwhm_l / 2)
+
+
+class InGraphPhysicsTest(unittest.TestCase):
+    def test_voigt_lines_match_scipy_with_the_lifetime_step(self):
+        lines = models.VoigtLines(847.7, 0.06, 501, META["lifetime_step_ev"])
+        pos = torch.tensor([[5.0, 22.0]], dtype=torch.float32)        # eV above the window start
+        w = torch.tensor([[0.7, 0.3]])
+        params = torch.tensor([[0, 0, 0, 0.8, 0.8, 300, 0.12, 0.4, 0.9]])
+        got = lines(pos, w, params)[0].numpy()
+        x = ENERGY - 847.7
+        gamma = np.where(ENERGY < META["lifetime_step_ev"], 0.4, 0.9)
+        want = sum(wi * voigt(x - p, 0.12, gamma) for p, wi in ((5.0, 0.7), (22.0, 0.3)))
+        self.assertLess(np.abs(got - want).max() / want.max(), 2e-4)
+
+    def test_voigt_broadening_of_a_base_equals_direct_broadening(self):
+        pad = 50
+        broadening = models.VoigtBroadening(847.7, 0.06, 501, pad, META["lifetime_step_ev"], 0.05, 0.3)
+        base_x = 847.7 + 0.06 * (np.arange(501 + 2 * pad) - pad)
+        base = voigt(base_x - 852.7, 0.05, 0.3) + 0.5 * voigt(base_x - 869.9, 0.05, 0.3)
+        params = torch.tensor([[0, 0, 0, 0.8, 0.8, 300, 0.2, 0.6, 1.1]])
+        got = broadening(torch.tensor(base[None], dtype=torch.float32), params)[0].numpy()
+        gamma = np.where(ENERGY < META["lifetime_step_ev"], 0.6, 1.1)
+        want = voigt(ENERGY - 852.7, 0.2, gamma) + 0.5 * voigt(ENERGY - 869.9, 0.2, gamma)
+        self.assertLess(np.abs(got - want).max() / want.max(), 2e-3)
+
+    def test_monomials_of_nine_inputs_are_the_papers_219(self):
+        mono = models.Monomials(9, 3)
+        self.assertEqual(219, mono.features)
+        x = torch.tensor([[2.0, 3.0] + [1.0] * 7])
+        out = mono(x)[0]
+        self.assertIn(8.0, out.tolist())   # x0³
+        self.assertIn(18.0, out.tolist())  # x0·x1²
+
+
+class ArchitectureTest(unittest.TestCase):
+    def test_every_architecture_runs_and_exports_to_onnx_opset_17(self):
+        params = torch.tensor(np.array(META["domain_min"]) + 0.5 * (np.array(META["domain_max"]) -
+                                                                   np.array(META["domain_min"])),
+                              dtype=torch.float32).repeat(3, 1)
+        for arch in models.ARCHITECTURES:
+            with self.subTest(arch=arch):
+                cfg = TrainConfig(arch=arch, train_dir="-", hidden=[16, 16], filters=2, kernel=3, depth=2, lines=8)
+                net = models.build(cfg, META).eval()
+                out = net(params)
+                self.assertEqual((3, 501), tuple(out.shape))
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "m.onnx"
+                    torch.onnx.export(net, params, str(path), opset_version=17, input_names=["params"],
+                                      output_names=["spectrum"], dynamic_axes={"params": {0: "b"}, "spectrum": {0: "b"}})
+                    onnx.checker.check_model(onnx.load(str(path)))
+
+    def test_physics_heads_return_box_normalised_spectra(self):
+        params = torch.tensor([[0.1, 0.2, 0.1, 0.8, 0.8, 300, 0.1, 0.4, 0.8]])
+        for arch in ("voigt-mlp", "voigt-lines"):
+            net = models.build(TrainConfig(arch=arch, train_dir="-", hidden=[8], lines=8), META)
+            out = net(params)
+            self.assertAlmostEqual(1.0, out.max().item(), places=5)
+            self.assertAlmostEqual(0.0, out.min().item(), places=5)
+
+
+class MetricsTest(unittest.TestCase):
+    def test_spectral_error_and_intervals(self):
+        a = np.ones((4, 501))
+        p = np.stack([a[0], a[0] * 1.02, a[0] * 1.09, a[0] * 1.3])  # SE = |d| / (2 + d)
+        se = metrics.spectral_error(p, a)
+        np.testing.assert_allclose(se, [0, 0.02 / 2.02, 0.09 / 2.09, 0.3 / 2.3])
+        f = metrics.interval_fractions(se)
+        self.assertEqual((0.5, 0.25, 0.25), (f["I1"], f["I3"], f["I7"]))
+
+    def test_c4v_share_of_bins(self):
+        dq = np.linspace(-0.2, 0, 200)
+        se = np.where(dq < -0.1, 0.2, 0.01)
+        rows, r_a = metrics.c4v_profile(dq, se)
+        self.assertEqual(20, len(rows))
+        self.assertAlmostEqual(0.5, r_a)
+
+    def test_mepd_clusters_l3_and_l2(self):
+        a = np.zeros((30, 501))
+        p = a.copy()
+        p[:20, 100] = 1  # 20 maximum errors at L3
+        p[20:, 400] = 1  # 10 at L2
+        result = metrics.mepd(p, a)
+        self.assertEqual((20, 10), (result["n_l3"], result["n_l2"]))
+        self.assertAlmostEqual(2.0, result["r_mepd"])
+
+
+if __name__ == "__main__":
+    unittest.main()
