@@ -16,7 +16,7 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
 fi
 
 jar="target/xasflow-0.1.0.jar"
-if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find src schemas pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "setup: building $jar" >&2
   mvn -q -B -Dstyle.color=never -DskipTests package >&2
 fi

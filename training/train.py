@@ -48,6 +48,7 @@ class TrainConfig:
     line_margin_ev: float = 2.0            # voigt-lines: lines may sit this far outside the window
     base_pad: int = 50                     # voigt-mlp: base-spectrum channels beyond each end of the window
     threads: int = 2                       # torch intra-op threads (this machine has 2 cores)
+    init_onnx: str = ""                    # warm start from a committed model's weights (checkpoints live in data/)
     max_minutes: float = 0.0               # stop (resumably) after this long; 0 = run to the last epoch
     runs_dir: str = "data/runs"
 
@@ -99,6 +100,22 @@ def save_atomic(obj, path):
     os.replace(tmp, path)
 
 
+def load_onnx_weights(net, path):
+    """Copy every trainable weight from an exported model (its initializers keep the state_dict names)."""
+    import onnx
+    from onnx import numpy_helper
+
+    found = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    missing = [name for name, p in net.named_parameters()
+               if name not in found or tuple(found[name].shape) != tuple(p.shape)]
+    if missing:
+        raise SystemExit(f"error: {path} does not fit this architecture: no matching weights for {missing[:5]}")
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            p.copy_(torch.from_numpy(found[name].copy()))
+    print(f"warm start: {sum(1 for _ in net.parameters())} weight tensors from {path}", flush=True)
+
+
 def learning_rate(cfg, progress):
     """Cosine decay from lr to lr_final over the run; progress in [0, 1]."""
     return cfg.lr_final + 0.5 * (cfg.lr - cfg.lr_final) * (1 + math.cos(math.pi * min(progress, 1.0)))
@@ -123,9 +140,10 @@ def train(cfg):
     ckpt_path = run / "last.pt"
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path)
-        if ckpt["config"] != dataclasses.asdict(cfg):
-            changed = {k for k, v in dataclasses.asdict(cfg).items() if ckpt["config"].get(k) != v}
-            if changed - {"epochs", "max_minutes", "threads"}:
+        defaults = dataclasses.asdict(TrainConfig())  # keys added since the checkpoint was written take defaults
+        changed = {k for k, v in dataclasses.asdict(cfg).items() if ckpt["config"].get(k, defaults[k]) != v}
+        if changed:
+            if changed - {"epochs", "max_minutes", "threads", "init_onnx"}:
                 raise SystemExit(f"error: {ckpt_path} was trained with another config (differs in {sorted(changed)});"
                                  " use another --name")
         net.load_state_dict(ckpt["model"])
@@ -133,6 +151,8 @@ def train(cfg):
         state = ckpt["state"]
         print(f"resuming {cfg.name} at epoch {state['epoch']} ({state['seconds'] / 60:.1f} min trained)", flush=True)
     else:
+        if cfg.init_onnx:
+            load_onnx_weights(net, cfg.init_onnx)
         (run / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
     n_params = sum(p.numel() for p in net.parameters())
     print(f"{cfg.name}: {cfg.arch}, {n_params} parameters, {len(x_train)} train / {len(x_val)} validation spectra "

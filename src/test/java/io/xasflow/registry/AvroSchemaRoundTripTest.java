@@ -1,0 +1,112 @@
+package io.xasflow.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xasflow.avro.PixelFlag;
+import io.xasflow.avro.PixelParameters;
+import io.xasflow.avro.PixelSpectrum;
+import io.xasflow.avro.RejectedRecord;
+import io.xasflow.avro.ScanSummary;
+import io.xasflow.avro.SpectrumSource;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each schema: a record survives serialisation through the Confluent wire format and the registry unchanged. */
+class AvroSchemaRoundTripTest {
+    private static EmbeddedSchemaRegistry server;
+    private static SchemaRegistryClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EmbeddedSchemaRegistry.start(0, null);
+        client = new SchemaRegistryClient(server.url(), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static <T extends SpecificRecord> T roundTrip(String topic, T record) {
+        AvroSerde<T> serde = AvroSerde.forValues(client, record.getSchema());
+        byte[] bytes = serde.serializer().serialize(topic, record);
+        assertEquals(AvroSerde.MAGIC, bytes[0], "Confluent magic byte");
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        assertEquals(record.getSchema(), client.schemaById(id), "schema id resolves to the writer's schema");
+        T back = serde.deserializer().deserialize(topic, bytes);
+        assertEquals(record, back);
+        return back;
+    }
+
+    @Test
+    void pixelParametersRoundTrip() {
+        roundTrip("xas.pixels", PixelParameters.newBuilder().setScanId("scan-1").setX(3).setY(97).setWidth(100)
+                .setHeight(100).setIon("Fe3+").setDq(0.1).setDs(-0.2).setDt(0.05).setS1(0.8).setS2(0.7)
+                .setTemperatureK(300).setSigmaGEv(0.1).setGamma1Ev(0.4).setGamma2Ev(0.8)
+                .setAcquiredAt(Instant.ofEpochMilli(1_700_000_000_000L)).build());
+    }
+
+    @Test
+    void pixelSpectrumRoundTrip() {
+        List<Float> intensities = new ArrayList<>();
+        for (int c = 0; c < 501; c++) {
+            intensities.add((float) Math.exp(-(c - 80) * (c - 80) / 200.0));
+        }
+        roundTrip("xas.spectra", PixelSpectrum.newBuilder().setScanId("scan-1").setX(3).setY(97).setIon("Ni2+")
+                .setSource(SpectrumSource.NETWORK).setModelId("Ni2+.onnx@1731eb603a85").setModelVersion("1")
+                .setEnergyStartEv(847.7).setEnergyStepEv(0.06).setChannels(501).setIntensities(intensities)
+                .setExecutionProvider("cpu").setProcessedAt(Instant.ofEpochMilli(1_700_000_000_123L)).build());
+    }
+
+    @Test
+    void pixelFlagRoundTrip() {
+        roundTrip("xas.flags", PixelFlag.newBuilder().setScanId("scan-1").setX(0).setY(0).setIon("Co2+")
+                .setOutlier(true).setConfidence(0.12).setPredictedSe(0.14)
+                .setReasons(List.of("OUT_OF_DOMAIN", "HIGH_UNCERTAINTY")).build());
+    }
+
+    @Test
+    void rejectedRecordRoundTripKeepsTheOriginalBytes() {
+        byte[] original = {1, 2, 3, (byte) 0xff};
+        RejectedRecord back = roundTrip("xas.rejected", RejectedRecord.newBuilder().setTopic("xas.pixels")
+                .setPartition(2).setOffset(12345).setKey(null).setValue(ByteBuffer.wrap(original))
+                .setReason("value is not in the Confluent wire format").setReasonCode("UNDESERIALISABLE")
+                .setRejectedAt(Instant.ofEpochMilli(1_700_000_000_456L)).build());
+        byte[] value = new byte[back.getValue().remaining()];
+        back.getValue().get(value);
+        assertArrayEquals(original, value);
+    }
+
+    @Test
+    void scanSummaryRoundTrip() {
+        roundTrip("xas.scans", ScanSummary.newBuilder().setScanId("scan-1").setWidth(100).setHeight(100)
+                .setPixels(10000).setOutliers(12).setRejected(3).setPixelsByIon(Map.of("Ni2+", 6000L, "Fe3+", 4000L))
+                .setMeanConfidence(0.97).setFirstAcquiredAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setCompletedAt(Instant.ofEpochMilli(1_700_000_060_000L)).build());
+    }
+
+    @Test
+    void everySchemaFileDocumentsEveryField() throws Exception {
+        try (var files = Files.list(Path.of("schemas"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".avsc")).toList()) {
+                Schema schema = new Schema.Parser().parse(file.toFile());
+                assertTrue(schema.getDoc() != null && !schema.getDoc().isBlank(), file + ": record without doc");
+                for (Schema.Field field : schema.getFields()) {
+                    assertTrue(field.doc() != null && !field.doc().isBlank(), file + ": field " + field.name() + " has no doc");
+                }
+            }
+        }
+    }
+}
