@@ -1,0 +1,125 @@
+package io.xasflow.stream;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every configuration key of the stream processor, with its documentation, default and validator (Kafka's
+ * ConfigDef). Keys prefixed {@code kafka.} pass through to the Kafka clients unchanged (security.protocol,
+ * sasl.jaas.config, ssl.*), so security settings need no code here; passwords are never logged.
+ */
+public final class StreamConfig extends AbstractConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_BASIC_AUTH = "schema.registry.basic.auth.user.info";
+    public static final String TOPIC_PIXELS = "topic.pixels";
+    public static final String TOPIC_SPECTRA = "topic.spectra";
+    public static final String TOPIC_FLAGS = "topic.flags";
+    public static final String TOPIC_REJECTED = "topic.rejected";
+    public static final String TOPIC_SCANS = "topic.scans";
+    public static final String BATCH_MAX_RECORDS = "batch.max.records";
+    public static final String BATCH_LINGER_MS = "batch.linger.ms";
+    public static final String BATCH_BUFFER_MAX_RECORDS = "batch.buffer.max.records";
+    public static final String MODELS_DIR = "models.dir";
+    public static final String EXECUTION_PROVIDER = "execution.provider";
+    public static final String INFERENCE_THREADS = "inference.intra.op.threads";
+    public static final String STREAM_THREADS = "num.stream.threads";
+    public static final String OUTLIER_THRESHOLD = "flags.outlier.confidence.threshold";
+    public static final String STATE_DIR = "state.dir";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH,
+                    "Kafka brokers, host:port[,host:port…].")
+            .define(APPLICATION_ID, Type.STRING, "xasflow", Importance.HIGH,
+                    "Kafka Streams application id: consumer group, internal topic and state-store prefix. Instances"
+                            + " with the same id share the work.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
+                    "Confluent-compatible schema registry base URL.")
+            .define(SCHEMA_REGISTRY_BASIC_AUTH, Type.PASSWORD, "", Importance.MEDIUM,
+                    "user:password for the registry's HTTP basic auth; empty for none.")
+            .define(TOPIC_PIXELS, Type.STRING, "xas.pixels", Importance.HIGH, "Input: one PixelParameters per pixel.")
+            .define(TOPIC_SPECTRA, Type.STRING, "xas.spectra", Importance.HIGH, "Output: one PixelSpectrum per pixel.")
+            .define(TOPIC_FLAGS, Type.STRING, "xas.flags", Importance.HIGH, "Output: one PixelFlag per pixel.")
+            .define(TOPIC_REJECTED, Type.STRING, "xas.rejected", Importance.HIGH,
+                    "Output: input that cannot be processed, with its original bytes and the reason.")
+            .define(TOPIC_SCANS, Type.STRING, "xas.scans", Importance.HIGH,
+                    "Output: one ScanSummary when every pixel of a scan is done.")
+            .define(BATCH_MAX_RECORDS, Type.INT, 512, Range.between(1, 65536), Importance.MEDIUM,
+                    "A micro-batch of one ion is run through its network as soon as it holds this many pixels.")
+            .define(BATCH_LINGER_MS, Type.LONG, 50L, Range.between(1, 60000), Importance.MEDIUM,
+                    "…or when its oldest pixel has waited this long (wall clock).")
+            .define(BATCH_BUFFER_MAX_RECORDS, Type.INT, 20000, Range.between(1, 10_000_000), Importance.LOW,
+                    "Bound on buffered pixels per task; when reached, every batch is flushed at once.")
+            .define(MODELS_DIR, Type.STRING, "models-onnx", Importance.HIGH,
+                    "Directory with manifest.json and the ONNX models (sha256-checked before loading).")
+            .define(EXECUTION_PROVIDER, Type.STRING, "auto", ValidString.in("auto", "cuda", "cpu"), Importance.MEDIUM,
+                    "auto: CUDA when available, else CPU with one warning; cuda: fail without a GPU; cpu: never CUDA.")
+            .define(INFERENCE_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
+                    "ONNX Runtime intra-op threads per model session.")
+            .define(STREAM_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM, "Kafka Streams threads.")
+            .define(OUTLIER_THRESHOLD, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
+                    "A pixel whose confidence is below this is flagged as an outlier.")
+            .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/xasflow-streams", Importance.LOW,
+                    "Local state (batch buffers, scan progress); rebuilt from changelogs when lost.")
+            .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+                    "Transaction commit interval under exactly_once_v2 (latency vs throughput).");
+
+    public StreamConfig(Map<?, ?> values) {
+        super(DEFINITION, values, false);
+    }
+
+    /** Reads a Java properties file. */
+    public static StreamConfig load(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        return new StreamConfig(properties);
+    }
+
+    /** Documentation of every key (for --help and docs/operations.md). */
+    public static String documentation() {
+        return DEFINITION.toRst();
+    }
+
+    /** Kafka Streams properties: exactly_once_v2, our ids and threads, plus every {@code kafka.*} pass-through. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(STREAM_THREADS));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
+        p.putAll(passThrough());
+        return p;
+    }
+
+    /** {@code kafka.}-prefixed keys without the prefix, for Kafka clients (producers, admin) outside Streams. */
+    public Map<String, Object> passThrough() {
+        Map<String, Object> out = new HashMap<>();
+        originalsWithPrefix(KAFKA_PREFIX).forEach(out::put);
+        return out;
+    }
+
+    public String registryUserInfo() {
+        String value = getPassword(SCHEMA_REGISTRY_BASIC_AUTH).value();
+        return value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,68 @@
+package io.xasflow.stream;
+
+import io.xasflow.avro.PixelFlag;
+import io.xasflow.avro.PixelParameters;
+import io.xasflow.avro.PixelSpectrum;
+import io.xasflow.avro.RejectedRecord;
+import io.xasflow.avro.ScanSummary;
+import io.xasflow.quality.FlaggedPredictor;
+import io.xasflow.registry.AvroSerde;
+import io.xasflow.registry.SchemaRegistryClient;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The processor's topology, a pure function of its configuration:
+ *
+ * <pre>
+ * xas.pixels ─▶ validate + micro-batch per ion (changelogged buffer, size/linger flush, ONNX inference)
+ *                 ├─▶ xas.spectra   one PixelSpectrum per pixel
+ *                 ├─▶ xas.flags     one PixelFlag per pixel
+ *                 ├─▶ xas.rejected  undeserialisable or invalid input, with its original bytes
+ *                 └─▶ (repartition by scan id) ─▶ scan tracker ─▶ xas.scans  one summary per finished scan
+ * </pre>
+ */
+public final class XasflowTopology {
+    static final String PROGRESS_TOPIC_NAME = "scan-progress";
+
+    private XasflowTopology() {}
+
+    public static Topology buildTopology(StreamConfig config, SchemaRegistryClient registry, FlaggedPredictor predictor) {
+        Serde<PixelParameters> pixelSerde = AvroSerde.forValues(registry, PixelParameters.getClassSchema());
+        Serde<PixelSpectrum> spectrumSerde = AvroSerde.forValues(registry, PixelSpectrum.getClassSchema());
+        Serde<PixelFlag> flagSerde = AvroSerde.forValues(registry, PixelFlag.getClassSchema());
+        Serde<RejectedRecord> rejectedSerde = AvroSerde.forValues(registry, RejectedRecord.getClassSchema());
+        Serde<ScanSummary> summarySerde = AvroSerde.forValues(registry, ScanSummary.getClassSchema());
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PixelBatcher.STORE),
+                Serdes.String(), Serdes.ByteArray()));  // changelogged by default: the buffer survives a crash
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScanTracker.STORE),
+                Serdes.String(), Serdes.ByteArray()));
+
+        KStream<String, Object> outputs = builder
+                .stream(config.getString(StreamConfig.TOPIC_PIXELS), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> new PixelBatcher(pixelSerde.deserializer(), predictor,
+                        config.getInt(StreamConfig.BATCH_MAX_RECORDS), config.getLong(StreamConfig.BATCH_LINGER_MS),
+                        config.getInt(StreamConfig.BATCH_BUFFER_MAX_RECORDS)), PixelBatcher.STORE);
+
+        outputs.filter((k, v) -> v instanceof PixelSpectrum).mapValues(v -> (PixelSpectrum) v)
+                .to(config.getString(StreamConfig.TOPIC_SPECTRA), Produced.with(Serdes.String(), spectrumSerde));
+        outputs.filter((k, v) -> v instanceof PixelFlag).mapValues(v -> (PixelFlag) v)
+                .to(config.getString(StreamConfig.TOPIC_FLAGS), Produced.with(Serdes.String(), flagSerde));
+        outputs.filter((k, v) -> v instanceof RejectedRecord).mapValues(v -> (RejectedRecord) v)
+                .to(config.getString(StreamConfig.TOPIC_REJECTED), Produced.with(Serdes.String(), rejectedSerde));
+        outputs.filter((k, v) -> v instanceof ScanProgress).mapValues(v -> (ScanProgress) v)
+                .repartition(Repartitioned.with(Serdes.String(), ScanProgress.serde()).withName(PROGRESS_TOPIC_NAME))
+                .process(ScanTracker::new, ScanTracker.STORE)
+                .to(config.getString(StreamConfig.TOPIC_SCANS), Produced.with(Serdes.String(), summarySerde));
+        return builder.build();
+    }
+}

@@ -1,0 +1,184 @@
+package io.xasflow.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xasflow.avro.PixelFlag;
+import io.xasflow.avro.PixelParameters;
+import io.xasflow.avro.PixelSpectrum;
+import io.xasflow.avro.RejectedRecord;
+import io.xasflow.avro.ScanSummary;
+import io.xasflow.inference.ExecutionProvider;
+import io.xasflow.inference.ModelRegistry;
+import io.xasflow.quality.FlaggedPredictor;
+import io.xasflow.registry.AvroSerde;
+import io.xasflow.registry.EmbeddedSchemaRegistry;
+import io.xasflow.registry.SchemaRegistryClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped topology (buildTopology) with the committed models and a real (embedded) schema registry. */
+class TopologyTest {
+    private static EmbeddedSchemaRegistry registryServer;
+    private static SchemaRegistryClient registry;
+    private static ModelRegistry models;
+    private static String ion;
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> pixels;
+    private TestOutputTopic<String, PixelSpectrum> spectra;
+    private TestOutputTopic<String, PixelFlag> flags;
+    private TestOutputTopic<String, RejectedRecord> rejected;
+    private TestOutputTopic<String, ScanSummary> scans;
+    private final Serializer<PixelParameters> pixelSerializer =
+            AvroSerde.<PixelParameters>forValues(registry, PixelParameters.getClassSchema()).serializer();
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registryServer = EmbeddedSchemaRegistry.start(0, null);
+        registry = new SchemaRegistryClient(registryServer.url(), null);
+        models = ModelRegistry.open(Path.of("models-onnx"), ExecutionProvider.CPU, 1);
+        ion = models.ions().get(0);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        models.close();
+        registryServer.close();
+    }
+
+    private void start(int batchMax, long lingerMs) {
+        StreamConfig config = new StreamConfig(Map.of(StreamConfig.BATCH_MAX_RECORDS, batchMax,
+                StreamConfig.BATCH_LINGER_MS, lingerMs, StreamConfig.STATE_DIR, stateDir.toString(),
+                StreamConfig.SCHEMA_REGISTRY_URL, registryServer.url()));
+        Properties props = config.streamsProperties();
+        driver = new TopologyTestDriver(XasflowTopology.buildTopology(config, registry, new FlaggedPredictor(models, 0.5)),
+                props, Instant.ofEpochMilli(0));
+        pixels = driver.createInputTopic("xas.pixels", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        spectra = driver.createOutputTopic("xas.spectra", Serdes.String().deserializer(),
+                AvroSerde.<PixelSpectrum>forValues(registry, PixelSpectrum.getClassSchema()).deserializer());
+        flags = driver.createOutputTopic("xas.flags", Serdes.String().deserializer(),
+                AvroSerde.<PixelFlag>forValues(registry, PixelFlag.getClassSchema()).deserializer());
+        rejected = driver.createOutputTopic("xas.rejected", Serdes.String().deserializer(),
+                AvroSerde.<RejectedRecord>forValues(registry, RejectedRecord.getClassSchema()).deserializer());
+        scans = driver.createOutputTopic("xas.scans", Serdes.String().deserializer(),
+                AvroSerde.<ScanSummary>forValues(registry, ScanSummary.getClassSchema()).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private static PixelParameters.Builder pixel(String scan, int x, int y, int width, int height) {
+        return PixelParameters.newBuilder().setScanId(scan).setX(x).setY(y).setWidth(width).setHeight(height)
+                .setIon(ion).setDq(0.05 + 0.01 * x).setDs(0.1 * y).setDt(0.05).setS1(0.8).setS2(0.8)
+                .setTemperatureK(300).setSigmaGEv(0.1).setGamma1Ev(0.4).setGamma2Ev(0.8)
+                .setAcquiredAt(Instant.ofEpochMilli(1_000L + x + 100L * y));
+    }
+
+    private void send(PixelParameters p) {
+        pixels.pipeInput(p.getScanId().getBytes(), pixelSerializer.serialize("xas.pixels", p));
+    }
+
+    @Test
+    void shouldFlushBatchWhenItReachesBatchMaxRecords() {
+        start(4, 60_000);
+        for (int x = 0; x < 3; x++) {
+            send(pixel("s", x, 0, 10, 10).build());
+        }
+        assertTrue(spectra.isEmpty(), "three pixels wait for the fourth");
+        send(pixel("s", 3, 0, 10, 10).build());
+        List<PixelSpectrum> out = spectra.readValuesToList();
+        assertEquals(4, out.size());
+        assertEquals(4, flags.readValuesToList().size());
+        PixelSpectrum first = out.get(0);
+        assertEquals(501, first.getIntensities().size());
+        assertEquals(501, first.getChannels());
+        assertEquals("cpu", first.getExecutionProvider());
+        assertTrue(first.getModelId().startsWith(ion + ".onnx@"));
+        assertEquals(1.0f, first.getIntensities().stream().max(Float::compare).orElseThrow(), 1e-3f);
+    }
+
+    @Test
+    void shouldFlushBatchWhenLingerElapses() {
+        start(1000, 50);
+        send(pixel("s", 0, 0, 10, 10).build());
+        send(pixel("s", 1, 0, 10, 10).build());
+        assertTrue(spectra.isEmpty());
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertEquals(2, spectra.readValuesToList().size());
+        assertEquals(2, flags.readValuesToList().size());
+    }
+
+    @Test
+    void badInputGoesToRejectedWithItsBytesAndTheProcessorKeepsRunning() {
+        start(1, 60_000);
+        byte[] garbage = {'n', 'o', 't', ' ', 'a', 'v', 'r', 'o'};
+        pixels.pipeInput("k".getBytes(), garbage);
+        send(pixel("s", 0, 0, 10, 10).setIon("Fe7+").build());
+        send(pixel("s", 1, 0, 10, 10).setGamma1Ev(Double.NaN).build());
+        send(pixel("s", 2, 0, 10, 10).setTemperatureK(-3).build());
+        send(pixel("s", 10, 0, 10, 10).build());
+        String noModel = io.xasflow.physics.AtomicDataTable.ionKeys().stream().filter(i -> !models.hasModel(i))
+                .findFirst().orElseThrow();
+        send(pixel("s", 3, 0, 10, 10).setIon(noModel).build());
+        send(pixel("s", 4, 0, 10, 10).build());
+
+        List<RejectedRecord> out = rejected.readValuesToList();
+        assertEquals(List.of("UNDESERIALISABLE", "UNKNOWN_ION", "INVALID_PARAMETER", "INVALID_PARAMETER",
+                "OUTSIDE_SCAN", "NO_MODEL"), out.stream().map(RejectedRecord::getReasonCode).toList());
+        byte[] kept = new byte[out.get(0).getValue().remaining()];
+        out.get(0).getValue().get(kept);
+        assertArrayEquals(garbage, kept, "original bytes kept");
+        assertEquals("xas.pixels", out.get(0).getTopic());
+        assertEquals(0L, out.get(0).getOffset());
+        assertTrue(out.get(1).getReason().contains("'Fe7+'"), out.get(1).getReason());
+        assertTrue(out.get(2).getReason().contains("gamma1_ev"), out.get(2).getReason());
+        assertTrue(out.get(3).getReason().contains("-3"), out.get(3).getReason());
+        assertTrue(out.get(5).getReason().contains(noModel) && out.get(5).getReason().contains(ion));
+        assertEquals(1, spectra.readValuesToList().size(), "the valid pixel after the bad ones is processed");
+    }
+
+    @Test
+    void aScanCompletesOnceWithRejectedPixelsCountedAndDuplicatesIgnored() {
+        start(4, 50);
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 3; x++) {
+                PixelParameters.Builder p = pixel("scan-7", x, y, 3, 2);
+                send((x == 1 && y == 1 ? p.setS1(Double.NaN) : p).build());
+            }
+        }
+        send(pixel("scan-7", 0, 0, 3, 2).build());  // a re-sent pixel
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertEquals(6, spectra.readValuesToList().size(), "5 valid pixels + the re-sent one");
+        List<ScanSummary> summaries = scans.readValuesToList();
+        assertEquals(1, summaries.size());
+        ScanSummary s = summaries.get(0);
+        assertEquals("scan-7", s.getScanId());
+        assertEquals(5, s.getPixels());
+        assertEquals(1, s.getRejected());
+        assertEquals(Map.of(ion, 5L), s.getPixelsByIon());
+        assertEquals(1000L, s.getFirstAcquiredAt().toEpochMilli());
+    }
+}
