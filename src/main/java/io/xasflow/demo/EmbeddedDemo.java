@@ -1,0 +1,117 @@
+package io.xasflow.demo;
+
+import io.xasflow.avro.ScanSummary;
+import io.xasflow.inference.ModelManifest;
+import io.xasflow.registry.EmbeddedSchemaRegistry;
+import io.xasflow.registry.SchemaRegistryClient;
+import io.xasflow.simulate.ScanSimulator;
+import io.xasflow.simulate.SyntheticSample;
+import io.xasflow.stream.EmbeddedKafka;
+import io.xasflow.stream.StreamConfig;
+import io.xasflow.stream.XasflowProcessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The README's main job on an embedded default: an in-process KRaft broker and schema registry, the processor with
+ * the committed models, and a simulated scan; waits until a read_committed consumer has the scan summary and every
+ * spectrum and flag, then writes maps of the scan.
+ */
+public final class EmbeddedDemo {
+    private static final Logger LOG = Logger.getLogger(EmbeddedDemo.class.getName());
+
+    /** What the demo is asked to do. */
+    public record Options(int width, int height, double pixelsPerSecond, int partitions, Path modelsDir, Path outDir,
+                          Duration timeout, long seed) {}
+
+    /** What a consumer of the outputs saw. */
+    public record Result(long pixels, long spectra, long flags, long rejected, long outliers, long distinctSpectra,
+                         long distinctFlags, List<ScanSummary> summaries, double seconds, List<Path> images) {
+        public double pixelsPerSecond() {
+            return seconds > 0 ? pixels / seconds : 0;
+        }
+
+        public String json() {
+            return String.format(Locale.ROOT, "{\"pixels\": %d, \"spectra\": %d, \"flags\": %d, \"rejected\": %d, "
+                    + "\"outliers\": %d, \"scans\": %d, \"seconds\": %.2f, \"pixels_per_second\": %.1f}", pixels,
+                    spectra, flags, rejected, outliers, summaries.size(), seconds, pixelsPerSecond());
+        }
+    }
+
+    private EmbeddedDemo() {}
+
+    public static Result run(Options o) throws Exception {
+        Path work = Files.createTempDirectory("xasflow-demo-");
+        List<String> ions = ModelManifest.load(o.modelsDir()).ions();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
+             EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(0, null)) {
+            Map<String, Object> settings = new HashMap<>();
+            settings.put(StreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            settings.put(StreamConfig.SCHEMA_REGISTRY_URL, registryServer.url());
+            settings.put(StreamConfig.MODELS_DIR, o.modelsDir().toString());
+            settings.put(StreamConfig.STATE_DIR, work.resolve("state").toString());
+            settings.put(StreamConfig.APPLICATION_ID, "xasflow-demo");
+            StreamConfig config = new StreamConfig(settings);
+            List<String> outputs = List.of(config.getString(StreamConfig.TOPIC_SPECTRA),
+                    config.getString(StreamConfig.TOPIC_FLAGS), config.getString(StreamConfig.TOPIC_REJECTED),
+                    config.getString(StreamConfig.TOPIC_SCANS));
+            kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_PIXELS)), o.partitions());
+            kafka.createTopics(outputs, o.partitions());
+            SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url(), null);
+            SyntheticSample sample = new SyntheticSample("demo-" + o.seed(), o.width(), o.height(), ions, o.seed(),
+                    System.currentTimeMillis());
+            try (XasflowProcessor processor = new XasflowProcessor(config);
+                 OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs,
+                         o.outDir() != null)) {
+                processor.start();
+                waitForRunning(processor, Duration.ofSeconds(60));
+                long start = System.nanoTime();
+                LOG.info("simulating a " + o.width() + "×" + o.height() + " scan of " + ions + " at "
+                        + (o.pixelsPerSecond() > 0 ? o.pixelsPerSecond() + " pixels/s" : "full speed"));
+                CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> ScanSimulator.publish(sample,
+                        kafka.bootstrapServers(), registry, config.getString(StreamConfig.TOPIC_PIXELS),
+                        o.pixelsPerSecond(), Map.of()));
+                long deadline = System.nanoTime() + o.timeout().toNanos();
+                while (!(feed.isDone() && collector.scanSummaries().size() >= 1
+                        && collector.distinctSpectrumPixels() + collector.rejectedCount() >= sample.pixels()
+                        && collector.distinctFlagPixels() + collector.rejectedCount() >= sample.pixels())) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("demo timed out after " + o.timeout() + ": "
+                                + collector.spectraCount() + " spectra, " + collector.flagsCount() + " flags, "
+                                + collector.scanSummaries().size() + " summaries of " + sample.pixels() + " pixels");
+                    }
+                    collector.poll(Duration.ofMillis(200));
+                }
+                collector.poll(Duration.ofMillis(500));  // anything beyond the expected counts would be a duplicate
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<Path> images = List.of();
+                if (o.outDir() != null) {
+                    Files.createDirectories(o.outDir());
+                    images = ScanImages.write(o.outDir(), sample.scanId(), o.width(), o.height(),
+                            collector.spectraByPixel, collector.flagsByPixel);
+                }
+                return new Result(feed.get(), collector.spectraCount(), collector.flagsCount(),
+                        collector.rejectedCount(), collector.outlierCount, collector.distinctSpectrumPixels(),
+                        collector.distinctFlagPixels(), List.copyOf(collector.scanSummaries()), seconds, images);
+            }
+        }
+    }
+
+    private static void waitForRunning(XasflowProcessor processor, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (processor.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || processor.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("stream processor not running after " + timeout + ": " + processor.state());
+            }
+            Thread.sleep(100);
+        }
+    }
+}

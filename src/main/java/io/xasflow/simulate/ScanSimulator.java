@@ -1,0 +1,59 @@
+package io.xasflow.simulate;
+
+import io.xasflow.avro.PixelParameters;
+import io.xasflow.registry.AvroSerde;
+import io.xasflow.registry.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A beamline feed: publishes every pixel of a {@link SyntheticSample} to the input topic at a chosen rate. Keys are
+ * "scan/row", so a scan's rows spread over partitions and several processor instances share one scan.
+ */
+public final class ScanSimulator {
+    private ScanSimulator() {}
+
+    /**
+     * @param pixelsPerSecond 0 for as fast as the producer goes
+     * @param clientConfig    extra producer settings (security pass-through)
+     * @return pixels sent
+     */
+    public static long publish(SyntheticSample sample, String bootstrapServers, SchemaRegistryClient registry,
+                               String topic, double pixelsPerSecond, Map<String, Object> clientConfig) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        Serializer<PixelParameters> values = AvroSerde.<PixelParameters>forValues(registry,
+                PixelParameters.getClassSchema()).serializer();
+        long sent = 0;
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int y = 0; y < sample.height(); y++) {
+                byte[] key = (sample.scanId() + "/" + y).getBytes(StandardCharsets.UTF_8);
+                for (int x = 0; x < sample.width(); x++) {
+                    producer.send(new ProducerRecord<>(topic, key, values.serialize(topic, sample.pixel(x, y))));
+                    sent++;
+                    if (pixelsPerSecond > 0) {
+                        long due = start + (long) (sent * 1e9 / pixelsPerSecond);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
+                }
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,29 @@
+package io.xasflow.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.xasflow.demo.EmbeddedDemo;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real (in-process KRaft) broker, the embedded registry, the processor with the committed models and a simulated
+ * 100 × 100 scan: a read_committed consumer sees exactly one spectrum and one flag per pixel and one summary.
+ */
+class EmbeddedClusterIntegrationTest {
+
+    @Test
+    void aTenThousandPixelScanYieldsExactlyOneSpectrumAndFlagPerPixelAndOneSummary() throws Exception {
+        EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(100, 100, 0, 4, Path.of("models-onnx"), null,
+                Duration.ofMinutes(8), 11));
+        assertEquals(10_000, r.pixels());
+        assertEquals(10_000, r.spectra(), "spectra records");
+        assertEquals(10_000, r.distinctSpectra(), "distinct pixels with a spectrum");
+        assertEquals(10_000, r.flags(), "flag records");
+        assertEquals(10_000, r.distinctFlags(), "distinct pixels with a flag");
+        assertEquals(0, r.rejected());
+        assertEquals(1, r.summaries().size());
+        assertEquals(10_000, r.summaries().get(0).getPixels());
+    }
+}
