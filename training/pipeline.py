@@ -22,8 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003))
 
 
+XASFLOW = [str(ROOT / "xasflow")]
+
+
 def generate(ion, domain, count, seed, out, threads):
-    subprocess.run([str(ROOT / "xasflow"), "generate", "--ion", ion, "--count", str(count), "--seed", str(seed),
+    subprocess.run(XASFLOW + ["generate", "--ion", ion, "--count", str(count), "--seed", str(seed),
                     "--domain", domain, "--out", str(out), "--threads", str(threads)], check=True, cwd=ROOT)
 
 
@@ -59,7 +62,10 @@ def main():
     parser.add_argument("--ions", help="comma-separated ion keys (default: every ion of the plan)")
     parser.add_argument("--data", default="data", help="data folder (relative to the repository root)")
     parser.add_argument("--threads", type=int, default=2, help="engine threads for data generation")
+    parser.add_argument("--xasflow", default=XASFLOW[0],
+                        help="launcher to run the engine with (a frozen copy keeps long runs safe from rebuilds)")
     args = parser.parse_args()
+    XASFLOW[0] = args.xasflow
     plan = json.loads(Path(args.plan).read_text())
     import os
     os.chdir(ROOT)  # run names, data and checkpoint paths are relative to the repository root
