@@ -1,6 +1,9 @@
 package io.xasflow.cli;
 
 import io.xasflow.bench.EngineBenchmark;
+import io.xasflow.inference.ExecutionProvider;
+import io.xasflow.inference.ModelManifest;
+import io.xasflow.inference.SpectrumModel;
 import io.xasflow.physics.AtomicDataTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** Benchmarks; results print as a table and replace their section of docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Engine.class})
+        subcommands = {BenchCommand.Engine.class, BenchCommand.Inference.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -60,21 +64,92 @@ final class BenchCommand implements Runnable {
         }
 
         private void writeSection(Path file, String table) throws Exception {
-            String section = START + "\n"
-                    + "Measured " + LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, "
-                    + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-                    + ", with `./xasflow bench engine --samples " + samples + "`"
-                    + (ions.isBlank() ? "" : " --ions " + ions) + ":\n\n" + table + END;
-            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
-            int start = text.indexOf(START);
-            int end = text.indexOf(END);
-            if (start >= 0 && end > start) {
-                text = text.substring(0, start) + section + text.substring(end + END.length());
-            } else {
-                text = text.stripTrailing() + "\n\n## Engine\n\n" + section + "\n";
-            }
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples " + samples + "`"
+                    + (ions.isBlank() ? "" : " --ions " + ions), table);
         }
+    }
+
+    @Command(name = "inference", mixinStandardHelpOptions = true,
+            description = "Per committed ONNX model: spectra/s through ONNX Runtime (CPU) by batch size and threads.")
+    static final class Inference implements Callable<Integer> {
+        static final String START = "<!-- bench-inference:start -->";
+        static final String END = "<!-- bench-inference:end -->";
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--models", description = "model directory (default: ${DEFAULT-VALUE})")
+        Path models = PredictCommand.defaultModelDirectory();
+        @Option(names = "--seconds", defaultValue = "3", description = "timed seconds per configuration (default: 3)")
+        double seconds;
+        @Option(names = "--write", defaultValue = "docs/benchmarks.md",
+                description = "markdown file whose inference section is replaced; 'none' to skip")
+        String write;
+
+        @Override
+        public Integer call() throws Exception {
+            int cores = Runtime.getRuntime().availableProcessors();
+            StringBuilder table = new StringBuilder("| model | architecture | batch | threads | spectra/s |\n"
+                    + "|---|---|---|---|---|\n");
+            ModelManifest manifest = ModelManifest.load(models);
+            for (ModelManifest.Entry entry : manifest.entries()) {
+                for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+                    try (SpectrumModel model = SpectrumModel.open(models.resolve(entry.file()), entry.sha256(),
+                            ExecutionProvider.CPU, threads)) {
+                        for (int batch : new int[] {256, 1024, 4096}) {
+                            double rate = throughput(model, batch);
+                            table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f |%n", entry.file(),
+                                    entry.architecture(), batch, threads, rate));
+                        }
+                    }
+                }
+            }
+            spec.commandLine().getOut().print(table);
+            spec.commandLine().getOut().flush();
+            if (!write.equals("none")) {
+                BenchCommand.writeSection(Path.of(write), "Network inference", START, END,
+                        "`./xasflow bench inference --seconds " + seconds + "`", table.toString());
+            }
+            return 0;
+        }
+
+        /** Spectra per second for random in-domain inputs, after a warm-up run. */
+        private double throughput(SpectrumModel model, int batch) {
+            double[] lo = model.metadata().domainMin();
+            double[] hi = model.metadata().domainMax();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(batch);
+            float[] params = new float[batch * SpectrumModel.PARAMETERS];
+            for (int i = 0; i < params.length; i++) {
+                int d = i % SpectrumModel.PARAMETERS;
+                params[i] = (float) (lo[d] + (hi[d] - lo[d]) * random.nextDouble());
+            }
+            model.predict(params, batch);
+            long start = System.nanoTime();
+            long done = 0;
+            while (System.nanoTime() - start < seconds * 1e9) {
+                model.predict(params, batch);
+                done += batch;
+            }
+            return done / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Replaces (or appends) the section between {@code start} and {@code end} markers of a markdown file. */
+    static void writeSection(Path file, String title, String start, String end, String command, String table)
+            throws Exception {
+        String section = start + "\n"
+                + "Measured " + LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + ", with " + command + ":\n\n" + table + end;
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
+        if (from >= 0 && to > from) {
+            text = text.substring(0, from) + section + text.substring(to + end.length());
+        } else {
+            text = text.stripTrailing() + "\n\n## " + title + "\n\n" + section + "\n";
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 }
