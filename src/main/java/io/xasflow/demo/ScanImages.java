@@ -74,22 +74,29 @@ final class ScanImages {
 
     private static Path map(Path file, double[][] values, double lo, double hi, String[][] present, String title)
             throws IOException {
-        int h = values.length;
-        int w = values[0].length;
+        BufferedImage image = pixelImage(values.length, values[0].length, (x, y) -> present[y][x] == null
+                ? Color.BLACK : viridis((values[y][x] - lo) / Math.max(hi - lo, 1e-12)));
+        Graphics2D g = image.createGraphics();
+        caption(g, title, values.length * SCALE + 16);
+        g.dispose();
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    /** A white image with one SCALE × SCALE square per pixel and room for a caption below. */
+    private static BufferedImage pixelImage(int h, int w, java.util.function.BiFunction<Integer, Integer, Color> colour) {
         BufferedImage image = new BufferedImage(w * SCALE, h * SCALE + 24, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                g.setColor(present[y][x] == null ? Color.BLACK : viridis((values[y][x] - lo) / Math.max(hi - lo, 1e-12)));
+                g.setColor(colour.apply(x, y));
                 g.fillRect(x * SCALE, y * SCALE, SCALE, SCALE);
             }
         }
-        caption(g, title, h * SCALE + 16);
         g.dispose();
-        ImageIO.write(image, "png", file.toFile());
-        return file;
+        return image;
     }
 
     private static Path ionMap(Path file, String[][] ion) throws IOException {
@@ -102,17 +109,9 @@ final class ScanImages {
             }
         }
         int h = ion.length;
-        int w = ion[0].length;
-        BufferedImage image = new BufferedImage(w * SCALE, h * SCALE + 24, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = pixelImage(h, ion[0].length,
+                (px, py) -> ion[py][px] == null ? Color.BLACK : colours.get(ion[py][px]));
         Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                g.setColor(ion[y][x] == null ? Color.BLACK : colours.get(ion[y][x]));
-                g.fillRect(x * SCALE, y * SCALE, SCALE, SCALE);
-            }
-        }
         int x = 4;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (Map.Entry<String, Color> e : colours.entrySet()) {
