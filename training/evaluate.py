@@ -168,6 +168,11 @@ def evaluate(run, sets, report=None, write_docs=True):
                          f"![C4v]({report}/c4v.png)\n")
         results[name] = s
     lines += [""] + extra
+    lines += ["## Learning curve (validation set, every epoch)", "",
+              "| epoch | minutes | spectra seen | val MSE | val I1 | val outliers | val median SE |", "|---|---|---|---|---|---|---|"]
+    for h in ckpt["state"]["history"]:
+        lines.append(f"| {h['epoch']} | {h['minutes']} | {h['samples_seen']} | {h['val_mse']:.2e} | {h['val_I1']:.1%} | "
+                     f"{h['val_outliers']:.2%} | {h['val_se_median']:.2%} |")
     (ROOT / "training" / "reports" / f"{report}.md").write_text("\n".join(lines) + "\n")
     (Path(run) / "metrics.json").write_text(json.dumps(results, indent=1) + "\n")
     if write_docs:
