@@ -200,7 +200,8 @@ def update_accuracy_doc(report, r):
                 f"{get(d, 'I1', '{:.1%}')} | {get(d, 'I7', '{:.2%}')} | {get(d, 'se_median', '{:.2%}')} | "
                 f"{get(oh, 'se_max', '{:.1%}')} | {get(oh, 'outliers_per_10000', '{:.0f}')} | {get(c4v, 'r_a', '{:.0%}')} | "
                 f"{get(d, 'r_mepd', '{:.2f}')} |")
-    doc.write_text(head + start + "\n" + "\n".join(rows) + "\n" + end + tail)
+    header, body = rows[:2], sorted(rows[2:])  # one row per report, in a stable order
+    doc.write_text(head + start + "\n" + "\n".join(header + body) + "\n" + end + tail)
 
 
 def main():
