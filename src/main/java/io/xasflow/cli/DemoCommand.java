@@ -43,13 +43,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "sample seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--metrics-port", description = "Prometheus endpoint GET /metrics while the demo runs;"
+            + " 0 = any free port, -1 = none (default: ${DEFAULT-VALUE})")
+    int metricsPort = 9404;
+
     @Override
     public Integer call() throws Exception {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("scan size " + width + "×" + height + " must be positive");
         }
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(width, height, rate, partitions, models,
-                out, Duration.ofSeconds(timeoutSeconds), seed));
+                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("xasflow demo: %d×%d scan, %d pixels published%n", width, height, r.pixels());
         o.printf("  spectra %d (distinct pixels %d), flags %d, rejected %d, outliers %d%n", r.spectra(),

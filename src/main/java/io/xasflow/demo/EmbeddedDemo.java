@@ -2,6 +2,7 @@ package io.xasflow.demo;
 
 import io.xasflow.avro.ScanSummary;
 import io.xasflow.inference.ModelManifest;
+import io.xasflow.metrics.MetricsServer;
 import io.xasflow.registry.EmbeddedSchemaRegistry;
 import io.xasflow.registry.SchemaRegistryClient;
 import io.xasflow.simulate.ScanSimulator;
@@ -30,7 +31,7 @@ public final class EmbeddedDemo {
 
     /** What the demo is asked to do. */
     public record Options(int width, int height, double pixelsPerSecond, int partitions, Path modelsDir, Path outDir,
-                          Duration timeout, long seed) {}
+                          Duration timeout, long seed, int metricsPort) {}
 
     /** What a consumer of the outputs saw. */
     public record Result(long pixels, long spectra, long flags, long rejected, long outliers, long distinctSpectra,
@@ -59,6 +60,7 @@ public final class EmbeddedDemo {
             settings.put(StreamConfig.MODELS_DIR, o.modelsDir().toString());
             settings.put(StreamConfig.STATE_DIR, work.resolve("state").toString());
             settings.put(StreamConfig.APPLICATION_ID, "xasflow-demo");
+            settings.put(StreamConfig.METRICS_PORT, o.metricsPort());
             StreamConfig config = new StreamConfig(settings);
             List<String> outputs = List.of(config.getString(StreamConfig.TOPIC_SPECTRA),
                     config.getString(StreamConfig.TOPIC_FLAGS), config.getString(StreamConfig.TOPIC_REJECTED),
@@ -72,6 +74,9 @@ public final class EmbeddedDemo {
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs,
                          o.outDir() != null)) {
                 processor.start();
+                if (processor.metricsPort() >= 0) {
+                    LOG.info("processor metrics: http://localhost:" + processor.metricsPort() + MetricsServer.PATH);
+                }
                 waitForRunning(processor, Duration.ofSeconds(60));
                 long start = System.nanoTime();
                 LOG.info("simulating a " + o.width() + "×" + o.height() + " scan of " + ions + " at "

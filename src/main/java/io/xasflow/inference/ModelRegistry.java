@@ -13,18 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ModelRegistry implements AutoCloseable {
     private final ModelManifest manifest;
-    private final ExecutionProvider provider;
-    private final int intraOpThreads;
+    private final SessionSettings settings;
     private final Map<String, SpectrumModel> open = new ConcurrentHashMap<>();
 
-    private ModelRegistry(ModelManifest manifest, ExecutionProvider provider, int intraOpThreads) {
+    private ModelRegistry(ModelManifest manifest, SessionSettings settings) {
         this.manifest = manifest;
-        this.provider = provider;
-        this.intraOpThreads = intraOpThreads;
+        this.settings = settings;
     }
 
     public static ModelRegistry open(Path directory, ExecutionProvider provider, int intraOpThreads) throws IOException {
-        return new ModelRegistry(ModelManifest.load(directory), provider, intraOpThreads);
+        return open(directory, SessionSettings.of(provider, intraOpThreads));
+    }
+
+    public static ModelRegistry open(Path directory, SessionSettings settings) throws IOException {
+        return new ModelRegistry(ModelManifest.load(directory), settings);
     }
 
     /** Ion keys that have a model, in manifest order. */
@@ -47,8 +49,7 @@ public final class ModelRegistry implements AutoCloseable {
                     .orElseThrow(() -> new IllegalArgumentException("no model for ion '" + key + "'; models present: "
                             + manifest.ions()));
             try {
-                SpectrumModel model = SpectrumModel.open(manifest.directory().resolve(entry.file()), entry.sha256(),
-                        provider, intraOpThreads);
+                SpectrumModel model = SpectrumModel.open(manifest.directory().resolve(entry.file()), entry.sha256(), settings);
                 if (!model.metadata().ion().equals(key)) {
                     model.close();
                     throw new ModelIntegrityException(entry.file() + " says it is for ion '" + model.metadata().ion()

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -50,20 +51,21 @@ public final class SpectrumModel implements AutoCloseable {
     /** Opens a model file after checking its sha256 against {@code expectedSha256} (null: no check, tests only). */
     public static SpectrumModel open(Path file, String expectedSha256, ExecutionProvider provider, int intraOpThreads)
             throws IOException {
+        return open(file, expectedSha256, SessionSettings.of(provider, intraOpThreads));
+    }
+
+    public static SpectrumModel open(Path file, String expectedSha256, SessionSettings settings) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String actual = sha256(bytes);
         if (expectedSha256 != null && !actual.equalsIgnoreCase(expectedSha256)) {
             throw new ModelIntegrityException(file + ": sha256 " + actual + " does not match the manifest's "
                     + expectedSha256 + "; refusing to load a model that is not the one listed");
         }
-        if (intraOpThreads <= 0) {
-            throw new IllegalArgumentException("intra-op threads=" + intraOpThreads + " must be > 0");
-        }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
+            options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            ExecutionProvider used = selectProvider(options, provider);
+            ExecutionProvider used = selectProvider(options, settings);
             OrtSession session = environment.createSession(bytes, options);
             ModelMetadata metadata = ModelMetadata.parse(file.toString(), session.getMetadata().getCustomMetadata());
             checkSignature(file, session);
@@ -73,15 +75,20 @@ public final class SpectrumModel implements AutoCloseable {
         }
     }
 
-    private static ExecutionProvider selectProvider(OrtSession.SessionOptions options, ExecutionProvider requested)
+    private static ExecutionProvider selectProvider(OrtSession.SessionOptions options, SessionSettings settings)
             throws OrtException {
+        ExecutionProvider requested = settings.provider();
         if (requested == ExecutionProvider.CPU) {
             return ExecutionProvider.CPU;
         }
         boolean available = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
         try {
             if (available) {
-                options.addCUDA(0);
+                OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(settings.cudaDevice());
+                if (settings.cudaMemoryLimitBytes() > 0) {
+                    cuda.add("gpu_mem_limit", Long.toString(settings.cudaMemoryLimitBytes()));
+                }
+                options.addCUDA(cuda);
                 return ExecutionProvider.CUDA;
             }
             if (requested == ExecutionProvider.CUDA) {

@@ -4,6 +4,7 @@ import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
 import io.xasflow.avro.RejectedRecord;
 import io.xasflow.avro.SpectrumSource;
+import io.xasflow.metrics.ProcessorMetrics;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.quality.PixelFlag;
 import io.xasflow.quality.ScoredBatch;
@@ -42,6 +43,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
 
     private final Deserializer<PixelParameters> pixels;
     private final FlaggedPredictor predictor;
+    private final ProcessorMetrics metrics;
     private final PixelValidator validator;
     private final int batchMaxRecords;
     private final long lingerMs;
@@ -54,10 +56,11 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     private long sequence;
     private int buffered;
 
-    PixelBatcher(Deserializer<PixelParameters> pixels, FlaggedPredictor predictor, int batchMaxRecords, long lingerMs,
-                 int bufferMaxRecords) {
+    PixelBatcher(Deserializer<PixelParameters> pixels, FlaggedPredictor predictor, ProcessorMetrics metrics,
+                 int batchMaxRecords, long lingerMs, int bufferMaxRecords) {
         this.pixels = pixels;
         this.predictor = predictor;
+        this.metrics = metrics;
         this.validator = new PixelValidator(predictor::hasModel, predictor.ions());
         this.batchMaxRecords = batchMaxRecords;
         this.lingerMs = lingerMs;
@@ -89,6 +92,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata where = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("pixel without topic metadata: this is a bug"));
+        metrics.pixelIn();
         PixelParameters pixel;
         try {
             pixel = pixels.deserialize(where.topic(), record.value());
@@ -140,7 +144,10 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                 PixelValidator.pack(p, params, batch.size() * 9);
                 batch.add(p);
             }
-            publish(batch, predictor.predict(ion, params, batch.size()));
+            long started = System.nanoTime();
+            ScoredBatch scored = predictor.predict(ion, params, batch.size());
+            metrics.batch(ion, batch.size(), System.nanoTime() - started);
+            publish(batch, scored);
             for (KeyValue<String, byte[]> e : slice) {
                 buffer.delete(e.key);
             }
@@ -152,6 +159,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
 
     private void publish(List<PixelParameters> batch, ScoredBatch scored) {
         long now = context.currentSystemTimeMs();
+        int outliers = 0;
         Instant processedAt = Instant.ofEpochMilli(now);
         for (int i = 0; i < batch.size(); i++) {
             PixelParameters p = batch.get(i);
@@ -161,6 +169,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                 intensities.add(scored.spectra()[i * scored.channels() + c]);
             }
             PixelFlag flag = scored.flags().get(i);
+            outliers += flag.outlier() ? 1 : 0;
             context.forward(new Record<>(key, PixelSpectrum.newBuilder().setScanId(p.getScanId()).setX(p.getX())
                     .setY(p.getY()).setIon(p.getIon()).setSource(SpectrumSource.NETWORK).setModelId(scored.modelId())
                     .setModelVersion(scored.modelVersion()).setEnergyStartEv(scored.energyStartEv())
@@ -174,10 +183,12 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                     p.getWidth(), p.getHeight(), p.getIon(), false, flag.outlier(), flag.confidence(),
                     p.getAcquiredAt().toEpochMilli()), now));
         }
+        metrics.published(batch.size(), batch.size(), outliers);
     }
 
     private void reject(Record<byte[], byte[]> record, RecordMetadata where, Rejection why, PixelParameters pixel) {
         long now = context.currentSystemTimeMs();
+        metrics.rejected(why.code().name());
         LOG.fine(() -> "rejected " + where.topic() + "-" + where.partition() + "@" + where.offset() + ": " + why.message());
         context.forward(new Record<>(where.topic() + "-" + where.partition() + "@" + where.offset(),
                 RejectedRecord.newBuilder().setTopic(where.topic()).setPartition(where.partition())

@@ -1,6 +1,7 @@
 package io.xasflow.stream;
 
 import io.xasflow.avro.ScanSummary;
+import io.xasflow.metrics.ProcessorMetrics;
 import java.time.Instant;
 import java.util.logging.Logger;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,8 +17,13 @@ final class ScanTracker implements Processor<String, ScanProgress, String, ScanS
     static final String STORE = "scan-progress-store";
     private static final Logger LOG = Logger.getLogger(ScanTracker.class.getName());
 
+    private final ProcessorMetrics metrics;
     private ProcessorContext<String, ScanSummary> context;
     private KeyValueStore<String, byte[]> store;
+
+    ScanTracker(ProcessorMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void init(ProcessorContext<String, ScanSummary> context) {
@@ -54,5 +60,6 @@ final class ScanTracker implements Processor<String, ScanProgress, String, ScanS
         LOG.info("scan " + p.scanId() + " complete: " + processed + " spectra, " + state.rejected + " rejected, "
                 + state.outliers + " outliers");
         context.forward(new Record<>(p.scanId(), summary, record.timestamp()));
+        metrics.scanCompleted();
     }
 }

@@ -1,5 +1,7 @@
 package io.xasflow.stream;
 
+import io.xasflow.inference.ExecutionProvider;
+import io.xasflow.inference.SessionSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,10 @@ public final class StreamConfig extends AbstractConfig {
     public static final String MODELS_DIR = "models.dir";
     public static final String EXECUTION_PROVIDER = "execution.provider";
     public static final String INFERENCE_THREADS = "inference.intra.op.threads";
+    public static final String CUDA_DEVICE = "cuda.device.id";
+    public static final String CUDA_MEMORY_LIMIT = "cuda.memory.limit.bytes";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_HOST = "metrics.host";
     public static final String STREAM_THREADS = "num.stream.threads";
     public static final String OUTLIER_THRESHOLD = "flags.outlier.confidence.threshold";
     public static final String STATE_DIR = "state.dir";
@@ -72,6 +78,13 @@ public final class StreamConfig extends AbstractConfig {
                     "auto: CUDA when available, else CPU with one warning; cuda: fail without a GPU; cpu: never CUDA.")
             .define(INFERENCE_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
                     "ONNX Runtime intra-op threads per model session.")
+            .define(CUDA_DEVICE, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                    "GPU index for the CUDA execution provider.")
+            .define(CUDA_MEMORY_LIMIT, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "Upper bound in bytes on ONNX Runtime's CUDA memory arena per model session; 0 = no limit.")
+            .define(METRICS_PORT, Type.INT, 9404, Range.between(-1, 65535), Importance.MEDIUM,
+                    "Port of the Prometheus endpoint GET /metrics; 0 = any free port, -1 = no endpoint.")
+            .define(METRICS_HOST, Type.STRING, "0.0.0.0", Importance.LOW, "Interface the metrics endpoint binds to.")
             .define(STREAM_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM, "Kafka Streams threads.")
             .define(OUTLIER_THRESHOLD, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
                     "A pixel whose confidence is below this is flagged as an outlier.")
@@ -116,6 +129,12 @@ public final class StreamConfig extends AbstractConfig {
         Map<String, Object> out = new HashMap<>();
         originalsWithPrefix(KAFKA_PREFIX).forEach(out::put);
         return out;
+    }
+
+    /** How the processor opens its ONNX Runtime sessions. */
+    public SessionSettings sessionSettings() {
+        return new SessionSettings(ExecutionProvider.parse(getString(EXECUTION_PROVIDER)), getInt(INFERENCE_THREADS),
+                getInt(CUDA_DEVICE), getLong(CUDA_MEMORY_LIMIT));
     }
 
     public String registryUserInfo() {

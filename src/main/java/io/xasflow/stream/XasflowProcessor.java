@@ -1,7 +1,12 @@
 package io.xasflow.stream;
 
-import io.xasflow.inference.ExecutionProvider;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.xasflow.inference.ModelRegistry;
+import io.xasflow.metrics.MetricsServer;
+import io.xasflow.metrics.ProcessorMetrics;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.SchemaRegistryClient;
 import java.io.IOException;
@@ -17,19 +22,27 @@ public final class XasflowProcessor implements AutoCloseable {
 
     private final ModelRegistry models;
     private final KafkaStreams streams;
+    private final ProcessorMetrics metrics = ProcessorMetrics.prometheus();
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final MetricsServer metricsServer;
 
     public XasflowProcessor(StreamConfig config) throws IOException {
-        this.models = ModelRegistry.open(Path.of(config.getString(StreamConfig.MODELS_DIR)),
-                ExecutionProvider.parse(config.getString(StreamConfig.EXECUTION_PROVIDER)),
-                config.getInt(StreamConfig.INFERENCE_THREADS));
-        for (String ion : models.ions()) {
-            models.model(ion);  // verify every sha256 and load now, not on the first pixel
+        this.models = ModelRegistry.open(Path.of(config.getString(StreamConfig.MODELS_DIR)), config.sessionSettings());
+        for (String ion : models.ions()) {  // verify every sha256 and load now, not on the first pixel
+            metrics.executionProvider(ion, models.model(ion).providerInUse().key());
         }
         SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(StreamConfig.SCHEMA_REGISTRY_URL),
                 config.registryUserInfo());
         FlaggedPredictor predictor = new FlaggedPredictor(models, config.getDouble(StreamConfig.OUTLIER_THRESHOLD));
-        this.streams = new KafkaStreams(XasflowTopology.buildTopology(config, registry, predictor),
+        this.streams = new KafkaStreams(XasflowTopology.buildTopology(config, registry, predictor, metrics),
                 config.streamsProperties());
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);  // Kafka Streams' own metrics on the same endpoint
+        streamsMetrics.bindTo(metrics.registry());
+        new JvmMemoryMetrics().bindTo(metrics.registry());
+        new JvmGcMetrics().bindTo(metrics.registry());
+        int port = config.getInt(StreamConfig.METRICS_PORT);
+        this.metricsServer = port < 0 ? null : MetricsServer.start((PrometheusMeterRegistry) metrics.registry(),
+                config.getString(StreamConfig.METRICS_HOST), port);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.severe("stream thread failed, replacing it (the transaction is aborted, nothing is lost): " + e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -46,9 +59,18 @@ public final class XasflowProcessor implements AutoCloseable {
         return streams.state();
     }
 
+    /** The port of the metrics endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        streamsMetrics.close();
         models.close();
     }
 }

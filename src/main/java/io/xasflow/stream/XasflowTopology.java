@@ -5,6 +5,7 @@ import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
 import io.xasflow.avro.RejectedRecord;
 import io.xasflow.avro.ScanSummary;
+import io.xasflow.metrics.ProcessorMetrics;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.AvroSerde;
 import io.xasflow.registry.SchemaRegistryClient;
@@ -34,7 +35,8 @@ public final class XasflowTopology {
 
     private XasflowTopology() {}
 
-    public static Topology buildTopology(StreamConfig config, SchemaRegistryClient registry, FlaggedPredictor predictor) {
+    public static Topology buildTopology(StreamConfig config, SchemaRegistryClient registry, FlaggedPredictor predictor,
+                                         ProcessorMetrics metrics) {
         Serde<PixelParameters> pixelSerde = AvroSerde.forValues(registry, PixelParameters.getClassSchema());
         Serde<PixelSpectrum> spectrumSerde = AvroSerde.forValues(registry, PixelSpectrum.getClassSchema());
         Serde<PixelFlag> flagSerde = AvroSerde.forValues(registry, PixelFlag.getClassSchema());
@@ -49,7 +51,7 @@ public final class XasflowTopology {
 
         KStream<String, Object> outputs = builder
                 .stream(config.getString(StreamConfig.TOPIC_PIXELS), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new PixelBatcher(pixelSerde.deserializer(), predictor,
+                .process(() -> new PixelBatcher(pixelSerde.deserializer(), predictor, metrics,
                         config.getInt(StreamConfig.BATCH_MAX_RECORDS), config.getLong(StreamConfig.BATCH_LINGER_MS),
                         config.getInt(StreamConfig.BATCH_BUFFER_MAX_RECORDS)), PixelBatcher.STORE);
 
@@ -61,7 +63,7 @@ public final class XasflowTopology {
                 .to(config.getString(StreamConfig.TOPIC_REJECTED), Produced.with(Serdes.String(), rejectedSerde));
         outputs.filter((k, v) -> v instanceof ScanProgress).mapValues(v -> (ScanProgress) v)
                 .repartition(Repartitioned.with(Serdes.String(), ScanProgress.serde()).withName(PROGRESS_TOPIC_NAME))
-                .process(ScanTracker::new, ScanTracker.STORE)
+                .process(() -> new ScanTracker(metrics), ScanTracker.STORE)
                 .to(config.getString(StreamConfig.TOPIC_SCANS), Produced.with(Serdes.String(), summarySerde));
         return builder.build();
     }

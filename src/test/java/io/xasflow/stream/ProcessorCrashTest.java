@@ -3,16 +3,15 @@ package io.xasflow.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xasflow.ChildJvm;
 import io.xasflow.demo.OutputCollector;
 import io.xasflow.registry.EmbeddedSchemaRegistry;
 import io.xasflow.registry.SchemaRegistryClient;
 import io.xasflow.simulate.ScanSimulator;
 import io.xasflow.simulate.SyntheticSample;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,6 +45,7 @@ class ProcessorCrashTest {
                     "state.dir=" + dir.resolve("state"),
                     "batch.max.records=64",
                     "num.stream.threads=1",
+                    "metrics.port=0",
                     "kafka.session.timeout.ms=6000",
                     "kafka.heartbeat.interval.ms=1000"));
             SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url(), null);
@@ -88,21 +88,7 @@ class ProcessorCrashTest {
         }
     }
 
-    /**
-     * The product's runtime classpath as the launcher ships it (target/lib is filled before the tests run). Observed
-     * here: the same jars listed from ~/.m2 (surefire's classpath) make ONNX Runtime's native start-up crash with
-     * SIGSEGV in a fresh JVM; from target/lib it runs (unexplained; noted in the issue).
-     */
-    private static String classPath() {
-        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator
-                + Path.of("target", "lib").toAbsolutePath() + File.separator + "*";
-    }
-
     private static Process startProcessor(Path config, Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", classPath(), "io.xasflow.cli.XasflowCommand", "run",
-                "--config", config.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .directory(new File(".")).start();
+        return ChildJvm.xasflow(log, "run", "--config", config.toString());
     }
 }

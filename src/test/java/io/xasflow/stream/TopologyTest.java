@@ -9,7 +9,9 @@ import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
 import io.xasflow.avro.RejectedRecord;
 import io.xasflow.avro.ScanSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xasflow.inference.ExecutionProvider;
+import io.xasflow.metrics.ProcessorMetrics;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.AvroSerde;
@@ -43,6 +45,7 @@ class TopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private ProcessorMetrics metrics;
     private TestInputTopic<byte[], byte[]> pixels;
     private TestOutputTopic<String, PixelSpectrum> spectra;
     private TestOutputTopic<String, PixelFlag> flags;
@@ -70,8 +73,9 @@ class TopologyTest {
                 StreamConfig.BATCH_LINGER_MS, lingerMs, StreamConfig.STATE_DIR, stateDir.toString(),
                 StreamConfig.SCHEMA_REGISTRY_URL, registryServer.url()));
         Properties props = config.streamsProperties();
-        driver = new TopologyTestDriver(XasflowTopology.buildTopology(config, registry, new FlaggedPredictor(models, 0.5)),
-                props, Instant.ofEpochMilli(0));
+        metrics = ProcessorMetrics.inMemory();
+        driver = new TopologyTestDriver(XasflowTopology.buildTopology(config, registry, new FlaggedPredictor(models, 0.5),
+                metrics), props, Instant.ofEpochMilli(0));
         pixels = driver.createInputTopic("xas.pixels", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         spectra = driver.createOutputTopic("xas.spectra", Serdes.String().deserializer(),
                 AvroSerde.<PixelSpectrum>forValues(registry, PixelSpectrum.getClassSchema()).deserializer());
@@ -118,6 +122,12 @@ class TopologyTest {
         assertEquals("cpu", first.getExecutionProvider());
         assertTrue(first.getModelId().startsWith(ion + ".onnx@"));
         assertEquals(1.0f, first.getIntensities().stream().max(Float::compare).orElseThrow(), 1e-3f);
+        MeterRegistry meters = metrics.registry();
+        assertEquals(4.0, meters.get("xasflow.pixels.in").counter().count());
+        assertEquals(4.0, meters.get("xasflow.spectra.out").counter().count());
+        assertEquals(1L, meters.get("xasflow.batch.size").summary().count());
+        assertEquals(4.0, meters.get("xasflow.batch.size").summary().max());
+        assertEquals(1L, meters.get("xasflow.inference.latency").tag("ion", ion).timer().count());
     }
 
     @Test
@@ -158,6 +168,10 @@ class TopologyTest {
         assertTrue(out.get(3).getReason().contains("-3"), out.get(3).getReason());
         assertTrue(out.get(5).getReason().contains(noModel) && out.get(5).getReason().contains(ion));
         assertEquals(1, spectra.readValuesToList().size(), "the valid pixel after the bad ones is processed");
+        MeterRegistry meters = metrics.registry();
+        assertEquals(2.0, meters.get("xasflow.rejected").tag("reason", "INVALID_PARAMETER").counter().count());
+        assertEquals(1.0, meters.get("xasflow.rejected").tag("reason", "NO_MODEL").counter().count());
+        assertEquals(7.0, meters.get("xasflow.pixels.in").counter().count());
     }
 
     @Test
@@ -180,5 +194,6 @@ class TopologyTest {
         assertEquals(1, s.getRejected());
         assertEquals(Map.of(ion, 5L), s.getPixelsByIon());
         assertEquals(1000L, s.getFirstAcquiredAt().toEpochMilli());
+        assertEquals(1.0, metrics.registry().get("xasflow.scans.completed").counter().count());
     }
 }
