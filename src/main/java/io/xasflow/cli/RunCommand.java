@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The stream processor against a real cluster, until SIGTERM/SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the stream processor with a properties file (keys: see --list-config)."})
+        description = {"Runs the stream processor with a properties file (keys: see --list-config); XASFLOW_<KEY>"
+            + " environment variables (bootstrap.servers → XASFLOW_BOOTSTRAP_SERVERS) override the file."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Java properties file with StreamConfig keys")
     Path config;
@@ -24,11 +25,12 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(StreamConfig.documentation());
             return 0;
         }
-        if (config == null) {
-            throw new IllegalArgumentException("--config FILE is required (or --list-config)");
+        if (config == null && StreamConfig.fromEnvironment(System.getenv()).isEmpty()) {
+            throw new IllegalArgumentException("--config FILE or XASFLOW_* environment variables are required"
+                    + " (--list-config shows the keys)");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        XasflowProcessor processor = new XasflowProcessor(StreamConfig.load(config));
+        XasflowProcessor processor = new XasflowProcessor(StreamConfig.load(config, System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             processor.close();
             stopped.countDown();

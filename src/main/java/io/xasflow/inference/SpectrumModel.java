@@ -61,17 +61,40 @@ public final class SpectrumModel implements AutoCloseable {
             throw new ModelIntegrityException(file + ": sha256 " + actual + " does not match the manifest's "
                     + expectedSha256 + "; refusing to load a model that is not the one listed");
         }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        String id = file.getFileName() + "@" + actual.substring(0, 12);
+        try {
+            return createSession(file, bytes, id, settings);
+        } catch (OrtException e) {
+            if (settings.provider() != ExecutionProvider.AUTO || OrtEnvironment.getAvailableProviders().stream()
+                    .noneMatch(p -> p == OrtProvider.CUDA)) {
+                throw new ModelIntegrityException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            }
+            // a CUDA build on a machine whose GPU cannot take the session (no device, no driver): 'auto' means CPU
+            LOG.warning(id + ": CUDA session failed (" + e.getMessage() + "); 'auto' falls back to the CPU");
+            try {
+                return createSession(file, bytes, id, new SessionSettings(ExecutionProvider.CPU,
+                        settings.intraOpThreads(), settings.cudaDevice(), settings.cudaMemoryLimitBytes()));
+            } catch (OrtException again) {
+                throw new ModelIntegrityException(file + ": ONNX Runtime cannot load it: " + again.getMessage(), again);
+            }
+        }
+    }
+
+    private static SpectrumModel createSession(Path file, byte[] bytes, String id, SessionSettings settings)
+            throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             ExecutionProvider used = selectProvider(options, settings);
-            OrtSession session = environment.createSession(bytes, options);
-            ModelMetadata metadata = ModelMetadata.parse(file.toString(), session.getMetadata().getCustomMetadata());
-            checkSignature(file, session);
-            return new SpectrumModel(session, metadata, used, file.getFileName() + "@" + actual.substring(0, 12));
-        } catch (OrtException e) {
-            throw new ModelIntegrityException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            OrtSession session = OrtEnvironment.getEnvironment().createSession(bytes, options);
+            try {
+                ModelMetadata metadata = ModelMetadata.parse(file.toString(), session.getMetadata().getCustomMetadata());
+                checkSignature(file, session);
+                return new SpectrumModel(session, metadata, used, id);
+            } catch (RuntimeException | OrtException e) {
+                session.close();
+                throw e;
+            }
         }
     }
 

@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -48,6 +52,10 @@ public final class StreamConfig extends AbstractConfig {
     public static final String STATE_DIR = "state.dir";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String KAFKA_PREFIX = "kafka.";
+    /** {@code XASFLOW_BOOTSTRAP_SERVERS=…} sets {@code bootstrap.servers} (containers configure through these). */
+    public static final String ENVIRONMENT_PREFIX = "XASFLOW_";
+    /** Variables of the launcher script, not configuration keys. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("XASFLOW_HOME", "XASFLOW_JAVA_OPTS");
 
     static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH,
@@ -97,13 +105,45 @@ public final class StreamConfig extends AbstractConfig {
         super(DEFINITION, values, false);
     }
 
-    /** Reads a Java properties file. */
-    public static StreamConfig load(Path file) throws IOException {
+    /**
+     * A Java properties file (null: none) with {@code XASFLOW_*} environment variables on top, as containers set
+     * them.
+     */
+    public static StreamConfig load(Path file, Map<String, String> environment) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+        if (file != null) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
         }
+        properties.putAll(fromEnvironment(environment));
         return new StreamConfig(properties);
+    }
+
+    /**
+     * Configuration keys set by {@code XASFLOW_*} environment variables: the rest of the name in lower case with
+     * {@code _} → {@code .} ({@code XASFLOW_KAFKA_SECURITY_PROTOCOL} → {@code kafka.security.protocol}). No key
+     * contains an underscore, so the mapping is exact; a variable that names no key is an error, not ignored.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> out = new TreeMap<>();
+        environment.forEach((name, value) -> {
+            if (!name.startsWith(ENVIRONMENT_PREFIX) || LAUNCHER_VARIABLES.contains(name)) {
+                return;
+            }
+            String key = name.substring(ENVIRONMENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (!DEFINITION.names().contains(key) && !(key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length())) {
+                throw new IllegalArgumentException("environment variable " + name + " names configuration key '" + key
+                        + "', which does not exist; keys: " + new TreeSet<>(DEFINITION.names()) + " or kafka.*");
+            }
+            out.put(key, value);
+        });
+        return out;
+    }
+
+    /** Every key this class defines (without the {@code kafka.*} pass-through). */
+    public static Set<String> keys() {
+        return DEFINITION.names();
     }
 
     /** Documentation of every key (for --help and docs/operations.md). */

@@ -59,6 +59,10 @@ public final class XasflowProcessor implements AutoCloseable {
         return streams.state();
     }
 
+    public ProcessorMetrics metrics() {
+        return metrics;
+    }
+
     /** The port of the metrics endpoint, or -1 when it is off. */
     public int metricsPort() {
         return metricsServer == null ? -1 : metricsServer.port();
