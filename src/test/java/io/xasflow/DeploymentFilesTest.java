@@ -71,7 +71,7 @@ class DeploymentFilesTest {
 
         StreamConfig defaults = new StreamConfig(Map.of());
         List<String> topicKeys = List.of(StreamConfig.TOPIC_PIXELS, StreamConfig.TOPIC_SPECTRA, StreamConfig.TOPIC_FLAGS,
-                StreamConfig.TOPIC_REJECTED, StreamConfig.TOPIC_SCANS);
+                StreamConfig.TOPIC_REJECTED, StreamConfig.TOPIC_SCANS, StreamConfig.TOPIC_AUDIT);
         String init = compose().get("services").get("kafka-init").get("command").get(0).asText();
         for (String key : topicKeys) {
             String topic = defaults.getString(key);

@@ -47,13 +47,20 @@ final class DemoCommand implements Callable<Integer> {
             + " 0 = any free port, -1 = none (default: ${DEFAULT-VALUE})")
     int metricsPort = 9404;
 
+    @Option(names = "--mode", description = "serving mode network|hybrid|exact (default: ${DEFAULT-VALUE})")
+    String mode = "network";
+
+    private static String percent(Double fraction) {
+        return fraction == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f %%", 100 * fraction);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("scan size " + width + "×" + height + " must be positive");
         }
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(width, height, rate, partitions, models,
-                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort));
+                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("xasflow demo: %d×%d scan, %d pixels published%n", width, height, r.pixels());
         o.printf("  spectra %d (distinct pixels %d), flags %d, rejected %d, outliers %d%n", r.spectra(),
@@ -61,6 +68,11 @@ final class DemoCommand implements Callable<Integer> {
         for (ScanSummary s : r.summaries()) {
             o.printf("  scan %s complete: %d pixels by ion %s, mean confidence %.3f%n", s.getScanId(), s.getPixels(),
                     s.getPixelsByIon(), s.getMeanConfidence());
+            o.printf("  served %s: %d spectra from the exact engine; audited %d pixels (%d of the random sample,"
+                    + " %d skipped, %d lost): measured SE median %s, p95 %s, max %s; %d with SE ≥ 10 %%%n", mode,
+                    s.getEngineSpectra(), s.getAuditedPixels(), s.getSampleAuditedPixels(), s.getAuditsSkipped(),
+                    s.getAuditsLost(), percent(s.getAuditSeMedian()), percent(s.getAuditSeP95()),
+                    percent(s.getAuditSeMax()), s.getAuditMismatches());
         }
         o.printf("  %.1f s from first pixel to the last record, %.0f pixels/s%n", r.seconds(), r.pixelsPerSecond());
         o.printf("  maps and example spectra in %s: %s%n", out.toAbsolutePath(),

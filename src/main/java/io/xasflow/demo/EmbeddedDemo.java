@@ -31,7 +31,7 @@ public final class EmbeddedDemo {
 
     /** What the demo is asked to do. */
     public record Options(int width, int height, double pixelsPerSecond, int partitions, Path modelsDir, Path outDir,
-                          Duration timeout, long seed, int metricsPort) {}
+                          Duration timeout, long seed, int metricsPort, String servingMode) {}
 
     /** What a consumer of the outputs saw. */
     public record Result(long pixels, long spectra, long flags, long rejected, long outliers, long distinctSpectra,
@@ -41,9 +41,16 @@ public final class EmbeddedDemo {
         }
 
         public String json() {
+            long audited = summaries.stream().mapToLong(ScanSummary::getAuditedPixels).sum();
+            long mismatches = summaries.stream().mapToLong(ScanSummary::getAuditMismatches).sum();
+            long engine = summaries.stream().mapToLong(ScanSummary::getEngineSpectra).sum();
+            Double median = summaries.isEmpty() ? null : summaries.get(0).getAuditSeMedian();
             return String.format(Locale.ROOT, "{\"pixels\": %d, \"spectra\": %d, \"flags\": %d, \"rejected\": %d, "
-                    + "\"outliers\": %d, \"scans\": %d, \"seconds\": %.2f, \"pixels_per_second\": %.1f}", pixels,
-                    spectra, flags, rejected, outliers, summaries.size(), seconds, pixelsPerSecond());
+                    + "\"outliers\": %d, \"engine_spectra\": %d, \"audited\": %d, \"audit_mismatches\": %d, "
+                    + "\"audit_se_median\": %s, \"scans\": %d, \"seconds\": %.2f, \"pixels_per_second\": %.1f}",
+                    pixels, spectra, flags, rejected, outliers, engine, audited, mismatches,
+                    median == null ? "null" : String.format(Locale.ROOT, "%.4f", median), summaries.size(), seconds,
+                    pixelsPerSecond());
         }
     }
 
@@ -61,12 +68,14 @@ public final class EmbeddedDemo {
             settings.put(StreamConfig.STATE_DIR, work.resolve("state").toString());
             settings.put(StreamConfig.APPLICATION_ID, "xasflow-demo");
             settings.put(StreamConfig.METRICS_PORT, o.metricsPort());
+            settings.put(StreamConfig.SERVING_MODE, o.servingMode());
             StreamConfig config = new StreamConfig(settings);
             List<String> outputs = List.of(config.getString(StreamConfig.TOPIC_SPECTRA),
                     config.getString(StreamConfig.TOPIC_FLAGS), config.getString(StreamConfig.TOPIC_REJECTED),
                     config.getString(StreamConfig.TOPIC_SCANS));
             kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_PIXELS)), o.partitions());
             kafka.createTopics(outputs, o.partitions());
+            kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_AUDIT)), o.partitions());
             SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url(), null);
             SyntheticSample sample = new SyntheticSample("demo-" + o.seed(), o.width(), o.height(), ions, o.seed(),
                     System.currentTimeMillis());

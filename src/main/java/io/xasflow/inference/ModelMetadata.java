@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record ModelMetadata(String ion, String architecture, String trainedDomain, double[] domainMin,
                             double[] domainMax, double energyStartEv, double energyStepEv, int channels,
-                            String contractVersion, JsonNode metrics) {
+                            String contractVersion, JsonNode metrics, JsonNode uncertainty) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -22,7 +22,8 @@ public record ModelMetadata(String ion, String architecture, String trainedDomai
                     JSON.readValue(require(source, props, "domain_min"), double[].class),
                     JSON.readValue(require(source, props, "domain_max"), double[].class),
                     axis.path("start_ev").asDouble(), axis.path("step_ev").asDouble(), axis.path("channels").asInt(),
-                    require(source, props, "contract_version"), JSON.readTree(props.getOrDefault("metrics", "{}")));
+                    require(source, props, "contract_version"), JSON.readTree(props.getOrDefault("metrics", "{}")),
+                    JSON.readTree(props.getOrDefault("uncertainty", "{}")));
         } catch (java.io.IOException e) {
             throw new ModelIntegrityException(source + ": unreadable metadata: " + e.getMessage(), e);
         }

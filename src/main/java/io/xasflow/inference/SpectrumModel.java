@@ -25,6 +25,8 @@ import java.util.logging.Logger;
 public final class SpectrumModel implements AutoCloseable {
     public static final String INPUT = "params";
     public static final String OUTPUT = "spectrum";
+    /** Optional output (DESIGN.md §3 allows extras): the network's own estimate of its SE per row, float32 [N]. */
+    public static final String PREDICTED_SE = "predicted_se";
     public static final int PARAMETERS = 9;
     /**
      * On the CPU, larger batches run in slices of this many rows: the line-spectrum networks' intermediate tensors
@@ -147,53 +149,93 @@ public final class SpectrumModel implements AutoCloseable {
     }
 
     /**
+     * Spectra and, when the model has a {@value #PREDICTED_SE} output, its SE estimates.
+     *
+     * @param spectra     rows × channels box-normalised intensities, row-major
+     * @param predictedSe one estimate per row, or null when the model has none
+     */
+    public record Prediction(float[] spectra, float[] predictedSe) {}
+
+    /**
      * Spectra for {@code rows} parameter rows packed in {@code params} (rows × 9, DESIGN order).
      *
      * @return rows × channels box-normalised intensities, row-major
      */
     public float[] predict(float[] params, int rows) {
+        return predictWithUncertainty(params, rows).spectra();
+    }
+
+    /** {@link #predict} plus the model's SE estimates when it has them. */
+    public Prediction predictWithUncertainty(float[] params, int rows) {
         if (params.length < rows * PARAMETERS) {
             throw new IllegalArgumentException("params holds " + params.length + " values, fewer than rows=" + rows
                     + " × " + PARAMETERS);
         }
         if (providerInUse == ExecutionProvider.CPU && rows > CPU_CHUNK_ROWS) {
-            return predictInBatches(params, rows, CPU_CHUNK_ROWS);
+            return predictInSlices(params, rows, CPU_CHUNK_ROWS);
         }
         return run(params, 0, rows);
     }
 
-    private float[] run(float[] params, int firstRow, int rows) {
+    public boolean hasPredictedSe() {
+        return session.getOutputNames().contains(PREDICTED_SE);
+    }
+
+    private Prediction run(float[] params, int firstRow, int rows) {
         FloatBuffer input = FloatBuffer.wrap(params, firstRow * PARAMETERS, rows * PARAMETERS).slice();
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, new long[] {rows, PARAMETERS});
              OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
-            OnnxValue value = result.get(OUTPUT).orElseThrow(
-                    () -> new ModelIntegrityException(id + " returned no '" + OUTPUT + "' output"));
-            FloatBuffer output = ((OnnxTensor) value).getFloatBuffer();
-            float[] spectra = new float[output.remaining()];
-            output.get(spectra);
+            float[] spectra = floats(result, OUTPUT);
             if (spectra.length != rows * metadata.channels()) {
                 throw new ModelIntegrityException(id + " returned " + spectra.length + " values for " + rows
                         + " rows, expected " + rows + " × " + metadata.channels());
             }
-            return spectra;
+            float[] predictedSe = null;
+            if (result.get(PREDICTED_SE).isPresent()) {
+                predictedSe = floats(result, PREDICTED_SE);
+                if (predictedSe.length != rows) {
+                    throw new ModelIntegrityException(id + " returned " + predictedSe.length + " SE estimates for "
+                            + rows + " rows");
+                }
+            }
+            return new Prediction(spectra, predictedSe);
         } catch (OrtException e) {
             throw new InferenceException(id + ": inference failed for a batch of " + rows + " rows: "
                     + e.getMessage(), e);
         }
     }
 
+    private float[] floats(OrtSession.Result result, String name) throws OrtException {
+        OnnxValue value = result.get(name).orElseThrow(
+                () -> new ModelIntegrityException(id + " returned no '" + name + "' output"));
+        FloatBuffer output = ((OnnxTensor) value).getFloatBuffer();
+        float[] values = new float[output.remaining()];
+        output.get(values);
+        return values;
+    }
+
     /** {@link #predict} in slices of at most {@code batchRows} rows: bounds the native memory of one run. */
     public float[] predictInBatches(float[] params, int rows, int batchRows) {
+        return predictInSlices(params, rows, batchRows).spectra();
+    }
+
+    private Prediction predictInSlices(float[] params, int rows, int batchRows) {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batch rows=" + batchRows + " must be > 0");
         }
         int channels = metadata.channels();
         float[] spectra = new float[rows * channels];
+        float[] predictedSe = null;
         for (int first = 0; first < rows; first += batchRows) {
             int n = Math.min(batchRows, rows - first);
-            System.arraycopy(run(params, first, n), 0, spectra, first * channels, n * channels);
+            Prediction slice = run(params, first, n);
+            System.arraycopy(slice.spectra(), 0, spectra, first * channels, n * channels);
+            if (slice.predictedSe() != null) {
+                predictedSe = predictedSe == null ? new float[rows] : predictedSe;
+                System.arraycopy(slice.predictedSe(), 0, predictedSe, first, n);
+            }
         }
-        return spectra;
+        return new Prediction(spectra, predictedSe);
     }
 
     public ModelMetadata metadata() {

@@ -22,6 +22,11 @@ public final class SpectrumEngine {
         return XasSpectrum.of(ion.ion(), axis, intensity, sticks.totalWeight());
     }
 
+    /** The energy axis of an ion's spectra (501 channels from E_L3 − 5 eV). */
+    public static EnergyAxis axis(String ionKey) {
+        return EnergyAxis.forEdge(AtomicDataTable.ion(ionKey).edgeL3Ev());
+    }
+
     /** E_L3 + 0.75·ζ2p: where the lifetime width steps from Γ1 to Γ2. */
     public static double lifetimeStepEv(IonParameters ion) {
         return ion.edgeL3Ev() + 0.75 * ion.zeta2pEv();

@@ -3,13 +3,17 @@ package io.xasflow.quality;
 import io.xasflow.inference.ModelMetadata;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.inference.SpectrumModel;
+import io.xasflow.physics.AtomicDataTable;
+import io.xasflow.physics.EnergyAxis;
+import io.xasflow.physics.SpectrumEngine;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Network spectra with a confidence flag per pixel. Today's flag uses what is cheap and certain: whether the pixel's
- * parameters lie inside the model's trained domain (ONNX metadata) and whether the output is a valid box-normalised
- * spectrum. Calibrated uncertainty (an SE head, ensembles) comes with the flags issue.
+ * Spectra with a confidence flag per pixel, served as the {@link ServingMode} says. The flag combines what is cheap
+ * and measured: whether the pixel's parameters lie inside the model's trained domain (ONNX metadata), whether the
+ * output is a valid box-normalised spectrum, and the model's own SE estimate when it has one ({@link UncertaintyModel}).
  */
 public final class FlaggedPredictor {
     /** Tolerance on the box normalisation of a network output (min 0, max 1). */
@@ -17,30 +21,56 @@ public final class FlaggedPredictor {
 
     private final ModelRegistry registry;
     private final double outlierThreshold;
+    private final ServingMode mode;
+    private final ExactEngine engine;
 
+    /** Network serving: every spectrum from the network. */
     public FlaggedPredictor(ModelRegistry registry, double outlierThreshold) {
+        this(registry, outlierThreshold, ServingMode.NETWORK, null);
+    }
+
+    /** @param engine the exact engine for hybrid and exact serving (unused, may be null, in network serving) */
+    public FlaggedPredictor(ModelRegistry registry, double outlierThreshold, ServingMode mode, ExactEngine engine) {
         if (!(outlierThreshold >= 0 && outlierThreshold <= 1)) {
             throw new IllegalArgumentException("outlier threshold " + outlierThreshold + " outside [0, 1]");
         }
+        if (mode != ServingMode.NETWORK && engine == null) {
+            throw new IllegalArgumentException("serving mode '" + mode.key() + "' needs the exact engine");
+        }
         this.registry = registry;
         this.outlierThreshold = outlierThreshold;
+        this.mode = mode;
+        this.engine = engine;
     }
 
-    public boolean hasModel(String ion) {
-        return registry.hasModel(ion);
+    public ServingMode mode() {
+        return mode;
     }
 
+    /** Whether pixels of {@code ion} can be served: a model, or in exact serving any ion the engine knows. */
+    public boolean canServe(String ion) {
+        return mode == ServingMode.EXACT ? ExactEngine.knowsIon(ion) : registry.hasModel(ion);
+    }
+
+    /** The ions that can be served (for messages naming the valid set). */
     public List<String> ions() {
-        return registry.ions();
+        return mode == ServingMode.EXACT ? AtomicDataTable.ionKeys() : registry.ions();
     }
 
     /** Predicts {@code rows} pixels of one ion; {@code params} holds rows × 9 values in DESIGN order. */
     public ScoredBatch predict(String ion, float[] params, int rows) {
+        if (mode == ServingMode.EXACT) {
+            return exact(ion, params, rows);
+        }
         SpectrumModel model = registry.model(ion);
         ModelMetadata meta = model.metadata();
-        float[] spectra = model.predict(params, rows);
+        SpectrumModel.Prediction prediction = model.predictWithUncertainty(params, rows);
+        float[] spectra = prediction.spectra();
         int channels = meta.channels();
         List<PixelFlag> flags = new ArrayList<>(rows);
+        List<SpectrumOrigin> origins = new ArrayList<>(Collections.nCopies(rows, SpectrumOrigin.NETWORK));
+        List<Integer> doubted = new ArrayList<>();
+        UncertaintyModel uncertainty = UncertaintyModel.of(meta);
         for (int r = 0; r < rows; r++) {
             List<FlagReason> reasons = new ArrayList<>(2);
             if (!meta.inDomain(params, r * SpectrumModel.PARAMETERS)) {
@@ -49,11 +79,40 @@ public final class FlaggedPredictor {
             if (!isBoxNormalised(spectra, r * channels, channels)) {
                 reasons.add(FlagReason.UNPHYSICAL);
             }
-            double confidence = reasons.isEmpty() ? 1.0 : 0.0;
-            flags.add(new PixelFlag(confidence, Double.NaN, confidence < outlierThreshold, reasons));
+            double predictedSe = prediction.predictedSe() == null ? Double.NaN : prediction.predictedSe()[r];
+            double confidence = 0.0;
+            if (reasons.isEmpty()) {
+                confidence = uncertainty.confidence(predictedSe);
+                if (confidence < outlierThreshold) {
+                    reasons.add(FlagReason.HIGH_UNCERTAINTY);
+                }
+            }
+            boolean outlier = confidence < outlierThreshold;
+            flags.add(new PixelFlag(confidence, predictedSe, outlier, reasons));
+            if (outlier && mode == ServingMode.HYBRID) {
+                doubted.add(r);
+            }
+        }
+        if (!doubted.isEmpty()) {  // hybrid: the doubted pixels' spectra come from the engine before publication
+            engine.computeInto(ion, params, doubted.stream().mapToInt(Integer::intValue).toArray(), spectra, channels);
+            doubted.forEach(r -> origins.set(r, SpectrumOrigin.ENGINE));
         }
         return new ScoredBatch(spectra, channels, meta.energyStartEv(), meta.energyStepEv(), model.id(),
-                meta.contractVersion(), model.providerInUse().key(), flags);
+                meta.contractVersion(), model.providerInUse().key(), flags, origins);
+    }
+
+    private ScoredBatch exact(String ion, float[] params, int rows) {
+        EnergyAxis axis = SpectrumEngine.axis(ion);
+        float[] spectra = new float[rows * axis.channels()];
+        int[] all = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            all[r] = r;
+        }
+        engine.computeInto(ion, params, all, spectra, axis.channels());
+        PixelFlag exact = new PixelFlag(1.0, 0.0, false, List.of());
+        return new ScoredBatch(spectra, axis.channels(), axis.startEv(), axis.stepEv(), ExactEngine.MODEL_ID,
+                SpectrumEngine.CONTRACT_VERSION, ScoredBatch.ENGINE_PROVIDER, Collections.nCopies(rows, exact),
+                Collections.nCopies(rows, SpectrumOrigin.ENGINE));
     }
 
     static boolean isBoxNormalised(float[] spectra, int offset, int channels) {

@@ -1,17 +1,21 @@
 package io.xasflow.stream;
 
+import io.xasflow.avro.PixelAudit;
 import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
 import io.xasflow.avro.RejectedRecord;
 import io.xasflow.avro.SpectrumSource;
 import io.xasflow.metrics.ProcessorMetrics;
+import io.xasflow.quality.AuditLane;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.quality.PixelFlag;
 import io.xasflow.quality.ScoredBatch;
+import io.xasflow.quality.SpectrumOrigin;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     private final Deserializer<PixelParameters> pixels;
     private final FlaggedPredictor predictor;
     private final ProcessorMetrics metrics;
+    private final AuditLane auditLane;
+    private final AuditLane.Inbox audits = new AuditLane.Inbox();
     private final PixelValidator validator;
     private final int batchMaxRecords;
     private final long lingerMs;
@@ -56,12 +62,14 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     private long sequence;
     private int buffered;
 
+    /** @param auditLane the exact-audit lane, or null when auditing is off */
     PixelBatcher(Deserializer<PixelParameters> pixels, FlaggedPredictor predictor, ProcessorMetrics metrics,
-                 int batchMaxRecords, long lingerMs, int bufferMaxRecords) {
+                 AuditLane auditLane, int batchMaxRecords, long lingerMs, int bufferMaxRecords) {
         this.pixels = pixels;
         this.predictor = predictor;
         this.metrics = metrics;
-        this.validator = new PixelValidator(predictor::hasModel, predictor.ions());
+        this.auditLane = auditLane;
+        this.validator = new PixelValidator(predictor::canServe, predictor.ions());
         this.batchMaxRecords = batchMaxRecords;
         this.lingerMs = lingerMs;
         this.bufferMaxRecords = bufferMaxRecords;
@@ -127,6 +135,32 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                 flush(ion);
             }
         }
+        publishAudits(now);
+    }
+
+    /** Audit results that came back since the last tick: to xas.audit, and to the scan tracker. */
+    private void publishAudits(long now) {
+        for (AuditLane.Result r : audits.drain()) {
+            AuditLane.Request q = r.request();
+            String key = q.scanId() + "/" + q.x() + "/" + q.y();
+            List<Float> exact = new ArrayList<>(r.exactSpectrum().length);
+            for (float v : r.exactSpectrum()) {
+                exact.add(v);
+            }
+            context.forward(new Record<>(key, PixelAudit.newBuilder().setScanId(q.scanId()).setX(q.x()).setY(q.y())
+                    .setIon(q.ion()).setReason(q.reason().name()).setModelId(q.modelId())
+                    .setConfidence(q.flag().confidence()).setPredictedSe(q.flag().predictedSe())
+                    .setMeasuredSe(r.spectralError()).setMismatch(r.mismatch()).setEnergyStartEv(r.energyStartEv())
+                    .setEnergyStepEv(r.energyStepEv()).setExactIntensities(exact).setEngineMs(r.engineMs())
+                    .setEngineVersion(AuditLane.Result.ENGINE_VERSION).setAuditedAt(Instant.ofEpochMilli(now)).build(),
+                    now));
+            context.forward(new Record<>(q.scanId(), ScanProgress.auditResult(q.scanId(), q.x(), q.y(), q.width(),
+                    q.height(), q.ion(), r.spectralError(), q.reason() == AuditLane.Reason.SAMPLE), now));
+            metrics.audited(r.spectralError());
+        }
+        if (auditLane != null) {
+            metrics.auditBacklog().set(auditLane.backlog());
+        }
     }
 
     /** Runs every buffered pixel of {@code ion} through its network, in slices of batch.max.records. */
@@ -147,7 +181,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
             long started = System.nanoTime();
             ScoredBatch scored = predictor.predict(ion, params, batch.size());
             metrics.batch(ion, batch.size(), System.nanoTime() - started);
-            publish(batch, scored);
+            publish(batch, params, scored);
             for (KeyValue<String, byte[]> e : slice) {
                 buffer.delete(e.key);
             }
@@ -157,33 +191,57 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         oldestByIon.remove(ion);
     }
 
-    private void publish(List<PixelParameters> batch, ScoredBatch scored) {
+    private void publish(List<PixelParameters> batch, float[] params, ScoredBatch scored) {
         long now = context.currentSystemTimeMs();
-        int outliers = 0;
         Instant processedAt = Instant.ofEpochMilli(now);
+        int channels = scored.channels();
+        int outliers = 0;
         for (int i = 0; i < batch.size(); i++) {
             PixelParameters p = batch.get(i);
             String key = p.getScanId() + "/" + p.getX() + "/" + p.getY();
-            List<Float> intensities = new ArrayList<>(scored.channels());
-            for (int c = 0; c < scored.channels(); c++) {
-                intensities.add(scored.spectra()[i * scored.channels() + c]);
+            List<Float> intensities = new ArrayList<>(channels);
+            for (int c = 0; c < channels; c++) {
+                intensities.add(scored.spectra()[i * channels + c]);
             }
             PixelFlag flag = scored.flags().get(i);
+            SpectrumOrigin origin = scored.origins().get(i);
             outliers += flag.outlier() ? 1 : 0;
             context.forward(new Record<>(key, PixelSpectrum.newBuilder().setScanId(p.getScanId()).setX(p.getX())
-                    .setY(p.getY()).setIon(p.getIon()).setSource(SpectrumSource.NETWORK).setModelId(scored.modelId())
+                    .setY(p.getY()).setIon(p.getIon()).setSource(origin == SpectrumOrigin.ENGINE ? SpectrumSource.ENGINE
+                            : SpectrumSource.NETWORK).setModelId(scored.modelId(i))
                     .setModelVersion(scored.modelVersion()).setEnergyStartEv(scored.energyStartEv())
-                    .setEnergyStepEv(scored.energyStepEv()).setChannels(scored.channels()).setIntensities(intensities)
-                    .setExecutionProvider(scored.provider()).setProcessedAt(processedAt).build(), now));
+                    .setEnergyStepEv(scored.energyStepEv()).setChannels(channels).setIntensities(intensities)
+                    .setExecutionProvider(scored.provider(i)).setProcessedAt(processedAt).build(), now));
             context.forward(new Record<>(key, io.xasflow.avro.PixelFlag.newBuilder().setScanId(p.getScanId())
                     .setX(p.getX()).setY(p.getY()).setIon(p.getIon()).setOutlier(flag.outlier())
                     .setConfidence(flag.confidence()).setPredictedSe(flag.predictedSe())
                     .setReasons(flag.reasons().stream().map(Enum::name).toList()).build(), now));
-            context.forward(new Record<>(p.getScanId(), new ScanProgress(p.getScanId(), p.getX(), p.getY(),
-                    p.getWidth(), p.getHeight(), p.getIon(), false, flag.outlier(), flag.confidence(),
-                    p.getAcquiredAt().toEpochMilli()), now));
+            ScanProgress.Audit audit = origin == SpectrumOrigin.ENGINE ? ScanProgress.Audit.NONE
+                    : requestAudit(p, params, i, scored, flag);
+            context.forward(new Record<>(p.getScanId(), ScanProgress.pixel(p.getScanId(), p.getX(), p.getY(),
+                    p.getWidth(), p.getHeight(), p.getIon(), flag.outlier(), flag.confidence(),
+                    p.getAcquiredAt().toEpochMilli(), origin == SpectrumOrigin.ENGINE, audit), now));
         }
         metrics.published(batch.size(), batch.size(), outliers);
+    }
+
+    /**
+     * Hands a network spectrum to the audit lane when its flag or the random sample says so. Engine spectra are exact
+     * and never audited.
+     */
+    private ScanProgress.Audit requestAudit(PixelParameters p, float[] params, int row, ScoredBatch scored,
+                                            PixelFlag flag) {
+        AuditLane.Reason reason = auditLane == null ? null
+                : auditLane.reasonToAudit(p.getScanId(), p.getX(), p.getY(), flag);
+        if (reason == null) {
+            return ScanProgress.Audit.NONE;
+        }
+        int channels = scored.channels();
+        AuditLane.Request request = new AuditLane.Request(p.getScanId(), p.getX(), p.getY(), p.getWidth(),
+                p.getHeight(), p.getIon(), Arrays.copyOfRange(params, row * 9, row * 9 + 9),
+                Arrays.copyOfRange(scored.spectra(), row * channels, (row + 1) * channels), scored.modelId(row), flag,
+                reason);
+        return auditLane.submit(request, audits) ? ScanProgress.Audit.REQUESTED : ScanProgress.Audit.SKIPPED;
     }
 
     private void reject(Record<byte[], byte[]> record, RecordMetadata where, Rejection why, PixelParameters pixel) {
@@ -199,8 +257,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                         .setRejectedAt(Instant.ofEpochMilli(now)).build(), now));
         if (pixel != null && why.code() != Rejection.Code.OUTSIDE_SCAN) {
             // the pixel is part of its scan even though it has no spectrum: the scan can still complete
-            context.forward(new Record<>(pixel.getScanId(), new ScanProgress(pixel.getScanId(), pixel.getX(),
-                    pixel.getY(), pixel.getWidth(), pixel.getHeight(), pixel.getIon(), true, false, 0,
+            context.forward(new Record<>(pixel.getScanId(), ScanProgress.rejected(pixel.getScanId(), pixel.getX(),
+                    pixel.getY(), pixel.getWidth(), pixel.getHeight(), pixel.getIon(),
                     pixel.getAcquiredAt().toEpochMilli()), now));
         }
     }

@@ -12,18 +12,44 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * One pixel done (spectrum published, or rejected as invalid), sent to the scan tracker on an internal topic keyed
- * by scan id. Internal to xasflow, so it uses a compact fixed binary form instead of the registry.
+ * What the scan tracker hears about one pixel, on an internal topic keyed by scan id: the pixel is done (spectrum
+ * published, or rejected as invalid), or its audit came back. Internal to xasflow, so it uses a compact fixed binary
+ * form instead of the registry.
+ *
+ * @param audit      what the audit lane does with a done pixel, or {@link Audit#RESULT} for an audit's outcome
+ * @param fromEngine the published spectrum came from the exact engine
+ * @param auditSe    measured SE of an audit result (NaN otherwise)
+ * @param sampled    an audit result of the random sample (not chosen as an outlier)
  */
 record ScanProgress(String scanId, int x, int y, int width, int height, String ion, boolean rejected,
-                    boolean outlier, double confidence, long acquiredAtMs) {
+                    boolean outlier, double confidence, long acquiredAtMs, boolean fromEngine, Audit audit,
+                    double auditSe, boolean sampled) {
+
+    /** The audit side of a progress event. */
+    enum Audit { NONE, REQUESTED, SKIPPED, RESULT }
+
+    static ScanProgress pixel(String scanId, int x, int y, int width, int height, String ion, boolean outlier,
+                              double confidence, long acquiredAtMs, boolean fromEngine, Audit audit) {
+        return new ScanProgress(scanId, x, y, width, height, ion, false, outlier, confidence, acquiredAtMs, fromEngine,
+                audit, Double.NaN, false);
+    }
+
+    static ScanProgress rejected(String scanId, int x, int y, int width, int height, String ion, long acquiredAtMs) {
+        return new ScanProgress(scanId, x, y, width, height, ion, true, false, 0, acquiredAtMs, false, Audit.NONE,
+                Double.NaN, false);
+    }
+
+    static ScanProgress auditResult(String scanId, int x, int y, int width, int height, String ion, double se,
+                                    boolean sampled) {
+        return new ScanProgress(scanId, x, y, width, height, ion, false, false, 0, 0, false, Audit.RESULT, se, sampled);
+    }
 
     static Serde<ScanProgress> serde() {
         Serializer<ScanProgress> serializer = (topic, p) -> {
             if (p == null) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(80);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeUTF(p.scanId);
                 out.writeInt(p.x);
@@ -35,6 +61,10 @@ record ScanProgress(String scanId, int x, int y, int width, int height, String i
                 out.writeBoolean(p.outlier);
                 out.writeDouble(p.confidence);
                 out.writeLong(p.acquiredAtMs);
+                out.writeBoolean(p.fromEngine);
+                out.writeByte(p.audit.ordinal());
+                out.writeDouble(p.auditSe);
+                out.writeBoolean(p.sampled);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -46,9 +76,10 @@ record ScanProgress(String scanId, int x, int y, int width, int height, String i
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
                 return new ScanProgress(in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                        in.readUTF(), in.readBoolean(), in.readBoolean(), in.readDouble(), in.readLong());
-            } catch (IOException e) {
-                throw new UncheckedIOException("corrupt scan-progress record on " + topic, e);
+                        in.readUTF(), in.readBoolean(), in.readBoolean(), in.readDouble(), in.readLong(),
+                        in.readBoolean(), Audit.values()[in.readByte()], in.readDouble(), in.readBoolean());
+            } catch (IOException | ArrayIndexOutOfBoundsException e) {
+                throw new IllegalStateException("corrupt scan-progress record on " + topic, e);
             }
         };
         return Serdes.serdeFrom(serializer, deserializer);

@@ -37,6 +37,14 @@ public final class StreamConfig extends AbstractConfig {
     public static final String TOPIC_FLAGS = "topic.flags";
     public static final String TOPIC_REJECTED = "topic.rejected";
     public static final String TOPIC_SCANS = "topic.scans";
+    public static final String TOPIC_AUDIT = "topic.audit";
+    public static final String SERVING_MODE = "serving.mode";
+    public static final String ENGINE_THREADS = "engine.threads";
+    public static final String AUDIT_ENABLED = "audit.enabled";
+    public static final String AUDIT_SAMPLE_FRACTION = "audit.sample.fraction";
+    public static final String AUDIT_THREADS = "audit.threads";
+    public static final String AUDIT_QUEUE_MAX_RECORDS = "audit.queue.max.records";
+    public static final String AUDIT_MAX_WAIT_MS = "audit.max.wait.ms";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_LINGER_MS = "batch.linger.ms";
     public static final String BATCH_BUFFER_MAX_RECORDS = "batch.buffer.max.records";
@@ -74,6 +82,23 @@ public final class StreamConfig extends AbstractConfig {
                     "Output: input that cannot be processed, with its original bytes and the reason.")
             .define(TOPIC_SCANS, Type.STRING, "xas.scans", Importance.HIGH,
                     "Output: one ScanSummary when every pixel of a scan is done.")
+            .define(TOPIC_AUDIT, Type.STRING, "xas.audit", Importance.MEDIUM,
+                    "Output: one PixelAudit per pixel recomputed by the exact engine (outliers and a random sample).")
+            .define(SERVING_MODE, Type.STRING, "network", ValidString.in("network", "hybrid", "exact"), Importance.HIGH,
+                    "network: every spectrum from the network, flags alongside; hybrid: pixels flagged as outliers get"
+                            + " the exact engine's spectrum before publication; exact: every pixel from the engine.")
+            .define(ENGINE_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+                    "Threads of the exact engine for hybrid and exact serving (per processor).")
+            .define(AUDIT_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Recompute outliers and a random sample with the exact engine and publish the measured SE.")
+            .define(AUDIT_SAMPLE_FRACTION, Type.DOUBLE, 0.005, Range.between(0, 1), Importance.MEDIUM,
+                    "Share of trusted pixels audited anyway (a deterministic hash of the pixel ids).")
+            .define(AUDIT_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Engine threads of the audit lane.")
+            .define(AUDIT_QUEUE_MAX_RECORDS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+                    "Pixels that may wait for an audit; when full, the lane skips pixels (and says so) instead of"
+                            + " slowing the spectra.")
+            .define(AUDIT_MAX_WAIT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a scan's summary waits, after its last pixel, for outstanding audits.")
             .define(BATCH_MAX_RECORDS, Type.INT, 512, Range.between(1, 65536), Importance.MEDIUM,
                     "A micro-batch of one ion is run through its network as soon as it holds this many pixels.")
             .define(BATCH_LINGER_MS, Type.LONG, 50L, Range.between(1, 60000), Importance.MEDIUM,

@@ -7,7 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.metrics.MetricsServer;
 import io.xasflow.metrics.ProcessorMetrics;
+import io.xasflow.quality.AuditLane;
+import io.xasflow.quality.ExactEngine;
 import io.xasflow.quality.FlaggedPredictor;
+import io.xasflow.quality.ServingMode;
 import io.xasflow.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,6 +28,8 @@ public final class XasflowProcessor implements AutoCloseable {
     private final ProcessorMetrics metrics = ProcessorMetrics.prometheus();
     private final KafkaStreamsMetrics streamsMetrics;
     private final MetricsServer metricsServer;
+    private final ExactEngine engine;
+    private final AuditLane auditLane;
 
     public XasflowProcessor(StreamConfig config) throws IOException {
         this.models = ModelRegistry.open(Path.of(config.getString(StreamConfig.MODELS_DIR)), config.sessionSettings());
@@ -33,8 +38,14 @@ public final class XasflowProcessor implements AutoCloseable {
         }
         SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(StreamConfig.SCHEMA_REGISTRY_URL),
                 config.registryUserInfo());
-        FlaggedPredictor predictor = new FlaggedPredictor(models, config.getDouble(StreamConfig.OUTLIER_THRESHOLD));
-        this.streams = new KafkaStreams(XasflowTopology.buildTopology(config, registry, predictor, metrics),
+        ServingMode mode = ServingMode.parse(config.getString(StreamConfig.SERVING_MODE));
+        this.engine = mode == ServingMode.NETWORK ? null : new ExactEngine(config.getInt(StreamConfig.ENGINE_THREADS));
+        FlaggedPredictor predictor = new FlaggedPredictor(models, config.getDouble(StreamConfig.OUTLIER_THRESHOLD),
+                mode, engine);
+        this.auditLane = !config.getBoolean(StreamConfig.AUDIT_ENABLED) || mode == ServingMode.EXACT ? null
+                : new AuditLane(config.getDouble(StreamConfig.AUDIT_SAMPLE_FRACTION),
+                        config.getInt(StreamConfig.AUDIT_THREADS), config.getInt(StreamConfig.AUDIT_QUEUE_MAX_RECORDS));
+        this.streams = new KafkaStreams(XasflowTopology.buildTopology(config, registry, predictor, auditLane, metrics),
                 config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);  // Kafka Streams' own metrics on the same endpoint
         streamsMetrics.bindTo(metrics.registry());
@@ -48,7 +59,9 @@ public final class XasflowProcessor implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         LOG.info("xasflow processor: models " + models.ions() + " from " + config.getString(StreamConfig.MODELS_DIR)
-                + ", input " + config.getString(StreamConfig.TOPIC_PIXELS) + ", exactly_once_v2");
+                + ", input " + config.getString(StreamConfig.TOPIC_PIXELS) + ", serving " + mode.key() + ", audit "
+                + (auditLane == null ? "off" : config.getDouble(StreamConfig.AUDIT_SAMPLE_FRACTION) + " + outliers")
+                + ", exactly_once_v2");
     }
 
     public void start() {
@@ -75,6 +88,12 @@ public final class XasflowProcessor implements AutoCloseable {
             metricsServer.close();
         }
         streamsMetrics.close();
+        if (auditLane != null) {
+            auditLane.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
         models.close();
     }
 }

@@ -1,11 +1,13 @@
 package io.xasflow.stream;
 
 import io.xasflow.avro.PixelFlag;
+import io.xasflow.avro.PixelAudit;
 import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
 import io.xasflow.avro.RejectedRecord;
 import io.xasflow.avro.ScanSummary;
 import io.xasflow.metrics.ProcessorMetrics;
+import io.xasflow.quality.AuditLane;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.AvroSerde;
 import io.xasflow.registry.SchemaRegistryClient;
@@ -27,6 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *                 ├─▶ xas.spectra   one PixelSpectrum per pixel
  *                 ├─▶ xas.flags     one PixelFlag per pixel
  *                 ├─▶ xas.rejected  undeserialisable or invalid input, with its original bytes
+ *                 ├─▶ xas.audit     pixels recomputed by the exact engine (audit lane), with the measured SE
  *                 └─▶ (repartition by scan id) ─▶ scan tracker ─▶ xas.scans  one summary per finished scan
  * </pre>
  */
@@ -35,13 +38,15 @@ public final class XasflowTopology {
 
     private XasflowTopology() {}
 
+    /** @param auditLane the exact-audit lane shared by the processor's tasks, or null when auditing is off */
     public static Topology buildTopology(StreamConfig config, SchemaRegistryClient registry, FlaggedPredictor predictor,
-                                         ProcessorMetrics metrics) {
+                                         AuditLane auditLane, ProcessorMetrics metrics) {
         Serde<PixelParameters> pixelSerde = AvroSerde.forValues(registry, PixelParameters.getClassSchema());
         Serde<PixelSpectrum> spectrumSerde = AvroSerde.forValues(registry, PixelSpectrum.getClassSchema());
         Serde<PixelFlag> flagSerde = AvroSerde.forValues(registry, PixelFlag.getClassSchema());
         Serde<RejectedRecord> rejectedSerde = AvroSerde.forValues(registry, RejectedRecord.getClassSchema());
         Serde<ScanSummary> summarySerde = AvroSerde.forValues(registry, ScanSummary.getClassSchema());
+        Serde<PixelAudit> auditSerde = AvroSerde.forValues(registry, PixelAudit.getClassSchema());
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PixelBatcher.STORE),
@@ -51,7 +56,7 @@ public final class XasflowTopology {
 
         KStream<String, Object> outputs = builder
                 .stream(config.getString(StreamConfig.TOPIC_PIXELS), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new PixelBatcher(pixelSerde.deserializer(), predictor, metrics,
+                .process(() -> new PixelBatcher(pixelSerde.deserializer(), predictor, metrics, auditLane,
                         config.getInt(StreamConfig.BATCH_MAX_RECORDS), config.getLong(StreamConfig.BATCH_LINGER_MS),
                         config.getInt(StreamConfig.BATCH_BUFFER_MAX_RECORDS)), PixelBatcher.STORE);
 
@@ -61,9 +66,11 @@ public final class XasflowTopology {
                 .to(config.getString(StreamConfig.TOPIC_FLAGS), Produced.with(Serdes.String(), flagSerde));
         outputs.filter((k, v) -> v instanceof RejectedRecord).mapValues(v -> (RejectedRecord) v)
                 .to(config.getString(StreamConfig.TOPIC_REJECTED), Produced.with(Serdes.String(), rejectedSerde));
+        outputs.filter((k, v) -> v instanceof PixelAudit).mapValues(v -> (PixelAudit) v)
+                .to(config.getString(StreamConfig.TOPIC_AUDIT), Produced.with(Serdes.String(), auditSerde));
         outputs.filter((k, v) -> v instanceof ScanProgress).mapValues(v -> (ScanProgress) v)
                 .repartition(Repartitioned.with(Serdes.String(), ScanProgress.serde()).withName(PROGRESS_TOPIC_NAME))
-                .process(() -> new ScanTracker(metrics), ScanTracker.STORE)
+                .process(() -> new ScanTracker(metrics, config.getLong(StreamConfig.AUDIT_MAX_WAIT_MS)), ScanTracker.STORE)
                 .to(config.getString(StreamConfig.TOPIC_SCANS), Produced.with(Serdes.String(), summarySerde));
         return builder.build();
     }

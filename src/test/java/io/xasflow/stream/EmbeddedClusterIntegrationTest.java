@@ -1,7 +1,9 @@
 package io.xasflow.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xasflow.avro.ScanSummary;
 import io.xasflow.demo.EmbeddedDemo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +18,7 @@ class EmbeddedClusterIntegrationTest {
     @Test
     void aTenThousandPixelScanYieldsExactlyOneSpectrumAndFlagPerPixelAndOneSummary() throws Exception {
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(100, 100, 0, 4, Path.of("models-onnx"), null,
-                Duration.ofMinutes(8), 11, -1));
+                Duration.ofMinutes(8), 11, -1, "network"));
         assertEquals(10_000, r.pixels());
         assertEquals(10_000, r.spectra(), "spectra records");
         assertEquals(10_000, r.distinctSpectra(), "distinct pixels with a spectrum");
@@ -25,5 +27,9 @@ class EmbeddedClusterIntegrationTest {
         assertEquals(0, r.rejected());
         assertEquals(1, r.summaries().size());
         assertEquals(10_000, r.summaries().get(0).getPixels());
+        ScanSummary summary = r.summaries().get(0);
+        assertTrue(summary.getAuditedPixels() + summary.getAuditsSkipped() >= 10_000 * 0.005 * 0.5,
+                "the audit lane sampled about 0.5 % of the pixels: " + summary);
+        assertEquals(0, summary.getAuditsLost());
     }
 }

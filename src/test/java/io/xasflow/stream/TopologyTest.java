@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xasflow.avro.PixelAudit;
 import io.xasflow.avro.PixelFlag;
 import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
@@ -11,7 +12,11 @@ import io.xasflow.avro.RejectedRecord;
 import io.xasflow.avro.ScanSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xasflow.inference.ExecutionProvider;
+import io.xasflow.avro.SpectrumSource;
 import io.xasflow.metrics.ProcessorMetrics;
+import io.xasflow.quality.AuditLane;
+import io.xasflow.quality.ExactEngine;
+import io.xasflow.quality.ServingMode;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.AvroSerde;
@@ -51,6 +56,7 @@ class TopologyTest {
     private TestOutputTopic<String, PixelFlag> flags;
     private TestOutputTopic<String, RejectedRecord> rejected;
     private TestOutputTopic<String, ScanSummary> scans;
+    private TestOutputTopic<String, PixelAudit> audits;
     private final Serializer<PixelParameters> pixelSerializer =
             AvroSerde.<PixelParameters>forValues(registry, PixelParameters.getClassSchema()).serializer();
 
@@ -69,13 +75,17 @@ class TopologyTest {
     }
 
     private void start(int batchMax, long lingerMs) {
+        start(batchMax, lingerMs, new FlaggedPredictor(models, 0.5), null);
+    }
+
+    private void start(int batchMax, long lingerMs, FlaggedPredictor predictor, AuditLane lane) {
         StreamConfig config = new StreamConfig(Map.of(StreamConfig.BATCH_MAX_RECORDS, batchMax,
                 StreamConfig.BATCH_LINGER_MS, lingerMs, StreamConfig.STATE_DIR, stateDir.toString(),
-                StreamConfig.SCHEMA_REGISTRY_URL, registryServer.url()));
+                StreamConfig.SCHEMA_REGISTRY_URL, registryServer.url(), StreamConfig.AUDIT_MAX_WAIT_MS, 60_000L));
         Properties props = config.streamsProperties();
         metrics = ProcessorMetrics.inMemory();
-        driver = new TopologyTestDriver(XasflowTopology.buildTopology(config, registry, new FlaggedPredictor(models, 0.5),
-                metrics), props, Instant.ofEpochMilli(0));
+        driver = new TopologyTestDriver(XasflowTopology.buildTopology(config, registry, predictor, lane, metrics),
+                props, Instant.ofEpochMilli(0));
         pixels = driver.createInputTopic("xas.pixels", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         spectra = driver.createOutputTopic("xas.spectra", Serdes.String().deserializer(),
                 AvroSerde.<PixelSpectrum>forValues(registry, PixelSpectrum.getClassSchema()).deserializer());
@@ -85,6 +95,8 @@ class TopologyTest {
                 AvroSerde.<RejectedRecord>forValues(registry, RejectedRecord.getClassSchema()).deserializer());
         scans = driver.createOutputTopic("xas.scans", Serdes.String().deserializer(),
                 AvroSerde.<ScanSummary>forValues(registry, ScanSummary.getClassSchema()).deserializer());
+        audits = driver.createOutputTopic("xas.audit", Serdes.String().deserializer(),
+                AvroSerde.<PixelAudit>forValues(registry, PixelAudit.getClassSchema()).deserializer());
     }
 
     @AfterEach
@@ -195,5 +207,87 @@ class TopologyTest {
         assertEquals(Map.of(ion, 5L), s.getPixelsByIon());
         assertEquals(1000L, s.getFirstAcquiredAt().toEpochMilli());
         assertEquals(1.0, metrics.registry().get("xasflow.scans.completed").counter().count());
+    }
+
+    @Test
+    void auditedPixelsArePublishedWithTheirMeasuredSeAndTheSummaryWaitsForThem() throws Exception {
+        try (AuditLane lane = new AuditLane(1.0, 1, 64)) {  // audit every pixel
+            start(8, 50, new FlaggedPredictor(models, 0.5), lane);
+            for (int x = 0; x < 3; x++) {
+                for (int y = 0; y < 2; y++) {
+                    send(pixel("audited", x, y, 3, 2).build());
+                }
+            }
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            assertEquals(6, spectra.readValuesToList().size());
+            List<PixelAudit> out = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                driver.advanceWallClockTime(Duration.ofMillis(20));  // the tick drains the lane's results
+                out.addAll(audits.readValuesToList());
+            }
+            assertEquals(6, out.size(), "one audit per pixel");
+            for (PixelAudit a : out) {
+                assertEquals("SAMPLE", a.getReason());
+                assertEquals(501, a.getExactIntensities().size());
+                assertTrue(a.getMeasuredSe() >= 0 && a.getMeasuredSe() < 1, "measured SE " + a.getMeasuredSe());
+                float[] p = {(float) (0.05 + 0.01 * a.getX()), (float) (0.1 * a.getY()), 0.05f, 0.8f, 0.8f, 300, 0.1f,
+                        0.4f, 0.8f};
+                double[] exact = ExactEngine.compute(ion, p, 0).normalised();
+                assertEquals(exact[250], a.getExactIntensities().get(250), 1e-6, "the engine's own spectrum");
+            }
+            List<ScanSummary> summaries = scans.readValuesToList();
+            assertEquals(1, summaries.size(), "published once every audit is back");
+            ScanSummary s = summaries.get(0);
+            assertEquals(6, s.getAuditedPixels());
+            assertEquals(6, s.getSampleAuditedPixels());
+            double maxSe = out.stream().mapToDouble(PixelAudit::getMeasuredSe).max().orElseThrow();
+            assertEquals(maxSe, s.getAuditSeMax(), 1e-6);
+            assertEquals(out.stream().filter(PixelAudit::getMismatch).count(), s.getAuditMismatches());
+            assertEquals(6L, metrics.registry().get("xasflow.audit.spectral.error").summary().count());
+        }
+    }
+
+    @Test
+    void hybridServingSendsOutOfDomainPixelsThroughTheExactEngine() {
+        try (ExactEngine engine = new ExactEngine(2)) {
+            start(4, 50, new FlaggedPredictor(models, 0.5, ServingMode.HYBRID, engine), null);
+            send(pixel("h", 0, 0, 2, 1).build());
+            send(pixel("h", 1, 0, 2, 1).setS1(0.3).build());  // far below the trained S1 range
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            Map<Integer, PixelSpectrum> byX = new java.util.HashMap<>();
+            spectra.readValuesToList().forEach(v -> byX.put(v.getX(), v));
+            assertEquals(SpectrumSource.NETWORK, byX.get(0).getSource());
+            PixelSpectrum doubted = byX.get(1);
+            assertEquals(SpectrumSource.ENGINE, doubted.getSource());
+            assertEquals(ExactEngine.MODEL_ID, doubted.getModelId());
+            assertEquals("engine", doubted.getExecutionProvider());
+            float[] p = {0.06f, 0f, 0.05f, 0.3f, 0.8f, 300, 0.1f, 0.4f, 0.8f};
+            double[] exact = ExactEngine.compute(ion, p, 0).normalised();
+            for (int c = 0; c < exact.length; c++) {
+                assertEquals(exact[c], doubted.getIntensities().get(c), 1e-6, "channel " + c);
+            }
+            List<PixelFlag> flagged = flags.readValuesToList();
+            assertTrue(flagged.stream().anyMatch(f -> f.getX() == 1 && f.getOutlier()
+                    && f.getReasons().contains("OUT_OF_DOMAIN")));
+            assertEquals(1, scans.readValuesToList().get(0).getEngineSpectra());
+        }
+    }
+
+    @Test
+    void exactServingComputesEveryPixelWithTheEngineEvenForAnIonWithoutAModel() {
+        String noModel = io.xasflow.physics.AtomicDataTable.ionKeys().stream().filter(i -> !models.hasModel(i))
+                .findFirst().orElseThrow();
+        try (ExactEngine engine = new ExactEngine(2)) {
+            start(4, 50, new FlaggedPredictor(models, 0.5, ServingMode.EXACT, engine), null);
+            send(pixel("e", 0, 0, 1, 1).setIon(noModel).build());
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            PixelSpectrum out = spectra.readValue();
+            assertEquals(SpectrumSource.ENGINE, out.getSource());
+            assertEquals(noModel, out.getIon());
+            assertTrue(rejected.isEmpty(), "served, not rejected for lack of a model");
+            assertEquals(1.0f, out.getIntensities().stream().max(Float::compare).orElseThrow(), 1e-6f);
+        }
     }
 }
