@@ -5,22 +5,31 @@ import io.xasflow.dataset.SpectrumCsv;
 import io.xasflow.inference.ExecutionProvider;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.inference.SpectrumModel;
-import io.xasflow.physics.SpectrumParameters;
+import io.xasflow.quality.ExactEngine;
+import io.xasflow.quality.FlaggedPredictor;
+import io.xasflow.quality.PixelFlag;
+import io.xasflow.quality.ScoredBatch;
+import io.xasflow.quality.ServingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Network spectra for a parameter table, from the committed ONNX models; same formats as {@code spectrum}. */
+/**
+ * Spectra for a parameter table with the stream's own scorer: network spectra from the committed ONNX models with
+ * their flags, hybrid (doubted rows from the exact engine) or exact; same formats as {@code spectrum}.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Predicts box-normalised 2p XAS spectra with the ONNX models in models-onnx/.",
-            "Input and output formats as for 'spectrum --input/--output'; total_intensity stays empty."})
+        description = {"Predicts box-normalised 2p XAS spectra with the ONNX models in models-onnx/ and flags each row.",
+            "Input and output formats as for 'spectrum --input/--output', with confidence,predicted_se,outlier after"
+                + " total_intensity (which stays empty)."})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -32,17 +41,25 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "spectra table (CSV), written atomically")
     Path output;
 
+    @Option(names = "--mode", description = "network: every row from the network; hybrid: rows flagged as outliers"
+            + " from the exact engine; exact: every row from the engine (default: ${DEFAULT-VALUE})")
+    String mode = "network";
+
     @Option(names = "--models", description = "model directory with manifest.json (default: ${DEFAULT-VALUE})")
     Path models = defaultModelDirectory();
 
     @Option(names = "--provider", description = "execution provider auto|cuda|cpu (default: ${DEFAULT-VALUE})")
     String provider = "auto";
 
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores)")
+    @Option(names = "--threads", description = "ONNX Runtime and engine threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--batch-size", description = "rows per inference call (default: ${DEFAULT-VALUE})")
     int batchSize = 4096;
+
+    @Option(names = "--outlier-threshold", description = "a row whose confidence is below this is an outlier"
+            + " (default: ${DEFAULT-VALUE}, as the stream's flags.outlier.confidence.threshold)")
+    double outlierThreshold = 0.5;
 
     /** The installation's models: the launcher exports XASFLOW_HOME. */
     static Path defaultModelDirectory() {
@@ -52,42 +69,64 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (batchSize <= 0 || threads <= 0) {
+            throw new IllegalArgumentException("--batch-size=" + batchSize + " and --threads=" + threads
+                    + " must be > 0");
+        }
+        ServingMode serving = ServingMode.parse(mode);
         List<ParameterCsv.Row> rows = ParameterCsv.read(input);
-        try (ModelRegistry registry = ModelRegistry.open(models, ExecutionProvider.parse(provider), threads)) {
+        try (ModelRegistry registry = ModelRegistry.open(models, ExecutionProvider.parse(provider), threads);
+             ExactEngine engine = new ExactEngine(threads)) {
+            FlaggedPredictor predictor = new FlaggedPredictor(registry, outlierThreshold, serving, engine);
             Map<String, List<Integer>> rowsByIon = new LinkedHashMap<>();
             for (int r = 0; r < rows.size(); r++) {
                 String ion = rows.get(r).ion();
-                if (!registry.hasModel(ion)) {
+                if (!predictor.canServe(ion)) {
                     throw new IllegalArgumentException(input.getFileName() + " row " + (r + 1) + ": no model for ion '"
-                            + ion + "'; models present: " + registry.ions() + " in " + models);
+                            + ion + "'; models present: " + registry.ions() + " in " + models
+                            + " (--mode exact needs none)");
                 }
                 rowsByIon.computeIfAbsent(ion, k -> new ArrayList<>()).add(r);
             }
             SpectrumCsv.Row[] out = new SpectrumCsv.Row[rows.size()];
             int channels = io.xasflow.physics.EnergyAxis.CHANNELS;
+            long fromEngine = 0;
+            long outliers = 0;
             for (Map.Entry<String, List<Integer>> group : rowsByIon.entrySet()) {
-                SpectrumModel model = registry.model(group.getKey());
                 List<Integer> indices = group.getValue();
-                float[] packed = new float[indices.size() * SpectrumModel.PARAMETERS];
-                for (int i = 0; i < indices.size(); i++) {
-                    SpectrumParameters p = rows.get(indices.get(i)).parameters();
-                    double[] values = p.toArray();
-                    for (int d = 0; d < SpectrumModel.PARAMETERS; d++) {
-                        packed[i * SpectrumModel.PARAMETERS + d] = (float) values[d];
+                for (int first = 0; first < indices.size(); first += batchSize) {
+                    List<Integer> slice = indices.subList(first, Math.min(indices.size(), first + batchSize));
+                    float[] packed = pack(rows, slice);
+                    ScoredBatch scored = predictor.predict(group.getKey(), packed, slice.size());
+                    channels = scored.channels();
+                    fromEngine += scored.engineRows();
+                    for (int i = 0; i < slice.size(); i++) {
+                        PixelFlag flag = scored.flags().get(i);
+                        outliers += flag.outlier() ? 1 : 0;
+                        out[slice.get(i)] = new SpectrumCsv.Row(group.getKey(), scored.energyStartEv(),
+                                scored.energyStepEv(), Double.NaN,
+                                Arrays.copyOfRange(scored.spectra(), i * channels, (i + 1) * channels),
+                                new SpectrumCsv.Flag(flag.confidence(), flag.predictedSe(), flag.outlier()));
                     }
                 }
-                channels = model.metadata().channels();
-                float[] spectra = model.predictInBatches(packed, indices.size(), batchSize);
-                for (int i = 0; i < indices.size(); i++) {
-                    out[indices.get(i)] = new SpectrumCsv.Row(group.getKey(), model.metadata().energyStartEv(),
-                            model.metadata().energyStepEv(), Double.NaN,
-                            Arrays.copyOfRange(spectra, i * channels, (i + 1) * channels), null);
-                }
             }
-            SpectrumCsv.writeRows(output, Arrays.asList(out), channels, false);
-            spec.commandLine().getErr().println("wrote " + out.length + " predicted spectra to " + output
-                    + " (models: " + String.join(", ", rowsByIon.keySet()) + ")");
+            SpectrumCsv.writeRows(output, Arrays.asList(out), channels, true);
+            spec.commandLine().getErr().println(String.format(Locale.ROOT, "wrote %d spectra to %s (mode %s, ions %s):"
+                    + " %d flagged as outliers, %d (%.2f %%) computed by the exact engine", out.length, output,
+                    serving.key(), String.join(", ", rowsByIon.keySet()), outliers, fromEngine,
+                    out.length == 0 ? 0 : 100.0 * fromEngine / out.length));
         }
         return 0;
+    }
+
+    private static float[] pack(List<ParameterCsv.Row> rows, List<Integer> indices) {
+        float[] packed = new float[indices.size() * SpectrumModel.PARAMETERS];
+        for (int i = 0; i < indices.size(); i++) {
+            double[] values = rows.get(indices.get(i)).parameters().toArray();
+            for (int d = 0; d < SpectrumModel.PARAMETERS; d++) {
+                packed[i * SpectrumModel.PARAMETERS + d] = (float) values[d];
+            }
+        }
+        return packed;
     }
 }

@@ -63,8 +63,11 @@ public final class SpectrumCsv {
                 }
                 if (withFlags) {
                     Flag f = row.flag();
-                    line.append(',').append(f.confidence()).append(',').append(f.predictedSe()).append(',')
-                            .append(f.outlier());
+                    line.append(',').append(f.confidence()).append(',');
+                    if (!Double.isNaN(f.predictedSe())) {  // empty when the model gives no estimate
+                        line.append(f.predictedSe());
+                    }
+                    line.append(',').append(f.outlier());
                 }
                 for (float value : row.normalised()) {
                     line.append(',').append(value);

@@ -33,15 +33,19 @@ class PredictCommandTest {
         assertEquals(0, result.exitCode(), result.err());
         List<String> lines = Files.readAllLines(output);
         assertEquals(4, lines.size());
-        assertTrue(lines.get(0).startsWith("ion,energy_start_ev,energy_step_ev,total_intensity,c0,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("ion,energy_start_ev,energy_step_ev,total_intensity,confidence,predicted_se,"
+                + "outlier,c0,"), lines.get(0));
         String[] first = lines.get(1).split(",", -1);
-        assertEquals(4 + 501, first.length);
+        assertEquals(7 + 501, first.length);
         assertEquals(ion, first[0]);
         assertEquals("", first[3], "a network gives no total intensity");
+        double confidence = Double.parseDouble(first[4]);
+        assertTrue(confidence >= 0 && confidence <= 1, "confidence " + confidence);
+        assertEquals(confidence < 0.5, Boolean.parseBoolean(first[6]), "outlier = confidence below the threshold");
         assertEquals(lines.get(1), lines.get(3), "same parameters, same spectrum");
         assertFalse(lines.get(1).equals(lines.get(2)));
         double max = 0;
-        for (int c = 4; c < first.length; c++) {
+        for (int c = 7; c < first.length; c++) {
             max = Math.max(max, Double.parseDouble(first[c]));
         }
         assertEquals(1.0, max, 1e-3, "box-normalised");
@@ -61,5 +65,43 @@ class PredictCommandTest {
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("'Ti2+'") && result.err().contains("[Ni2+]"), result.err());
         assertFalse(Files.exists(output), "nothing is written");
+    }
+
+    @Test
+    void hybridModeServesRowsOutsideTheTrainedDomainFromTheExactEngine() throws Exception {
+        String ion;
+        try (ModelRegistry registry = ModelRegistry.open(Path.of("models-onnx"), ExecutionProvider.CPU, 1)) {
+            ion = registry.ions().get(0);
+        }
+        String inside = ion + ",0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8";
+        String outside = ion + ",0.35,0.1,0.05,0.45,0.8,10,0.1,0.4,0.8";  // Dq and S1 beyond the trained box
+        Path input = temp.resolve("params.csv");
+        Files.writeString(input, HEADER + inside + "\n" + outside + "\n");
+        Path output = temp.resolve("spectra.csv");
+        CliRun result = CliRun.of("predict", "--input", input.toString(), "--output", output.toString(),
+                "--models", "models-onnx", "--provider", "cpu", "--mode", "hybrid");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.err().contains("1 (50.00 %) computed by the exact engine"), result.err());
+        String[] flagged = Files.readAllLines(output).get(2).split(",", -1);
+        assertEquals("true", flagged[6], "outside the domain: an outlier");
+        double[] exact = io.xasflow.physics.SpectrumEngine.compute(ion, io.xasflow.physics.SpectrumParameters.of(
+                0.35f, 0.1f, 0.05f, 0.45f, 0.8f, 10, 0.1f, 0.4f, 0.8f)).normalised();
+        for (int c = 0; c < exact.length; c++) {
+            assertEquals(exact[c], Double.parseDouble(flagged[7 + c]), 1e-6, "channel " + c + " is the engine's");
+        }
+    }
+
+    @Test
+    void exactModeNeedsNoModel() throws Exception {
+        Path input = temp.resolve("params.csv");
+        Files.writeString(input, HEADER + "Ti2+,0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8\n");
+        Path output = temp.resolve("spectra.csv");
+        CliRun result = CliRun.of("predict", "--input", input.toString(), "--output", output.toString(),
+                "--models", "models-onnx", "--mode", "exact");
+        assertEquals(0, result.exitCode(), result.err());
+        String[] row = Files.readAllLines(output).get(1).split(",", -1);
+        assertEquals("Ti2+", row[0]);
+        assertEquals("1.0", row[4]);
+        assertEquals("false", row[6]);
     }
 }
