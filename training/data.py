@@ -28,7 +28,24 @@ class Dataset:
 
 
 def load(folder, limit=None):
-    """All complete shards of a dataset folder, in index order; `limit` keeps the first rows only."""
+    """All complete shards of a dataset folder, in index order; `limit` keeps the first rows only. Several folders,
+    comma-separated (e.g. the extended box plus its Oh and C4v slices), are concatenated; the first one's metadata
+    (domain bounds) describes the whole."""
+    if "," in str(folder):
+        if limit is not None:
+            raise ValueError(f"train_limit applies to one folder, not to the list {folder}")
+        parts = [load(f) for f in str(folder).split(",")]
+        first = parts[0]
+        for part in parts[1:]:
+            if part.meta["ion"] != first.meta["ion"]:
+                raise ValueError(f"{part.folder} holds {part.meta['ion']}, {first.folder} holds {first.meta['ion']}")
+            if np.any(part.params < np.asarray(first.meta["domain_min"]) - 1e-6) or \
+                    np.any(part.params > np.asarray(first.meta["domain_max"]) + 1e-6):
+                raise ValueError(f"{part.folder} has parameters outside {first.folder}'s domain")
+        meta = dict(first.meta, sources=[{"folder": d.folder, "domain": d.meta["domain"], "seed": d.meta["seed"],
+                                           "count": len(d)} for d in parts])
+        return Dataset(np.concatenate([d.params for d in parts]), np.concatenate([d.spectra for d in parts]), meta,
+                       str(folder))
     shards = sorted(Path(folder).glob("shard-*.npz"))
     if not shards:
         raise FileNotFoundError(f"no shard-*.npz in {folder}: generate it with ./xasflow generate --out {folder}")

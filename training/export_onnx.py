@@ -2,8 +2,9 @@
 
     /usr/bin/python3 training/export_onnx.py --run data/runs/ni2-voigt-mlp [--out models-onnx]
 
-Input `params` float32 (N, 9) in physical units; output `spectrum` float32 (N, 501), box-normalised; dynamic
-batch axis; opset 17. Writes <out>/<ion>.onnx, <out>/parity/<ion>.npz (100 fresh inputs from the trained domain
+Input `params` float32 (N, 9) in physical units; output `spectrum` float32 (N, 501), box-normalised, and — when the
+run has an SE head (training/uncertainty.py) — `predicted_se` float32 (N,) with its calibration in the `uncertainty`
+metadata; dynamic batch axis; opset 17. Writes <out>/<ion>.onnx, <out>/parity/<ion>.npz (100 fresh inputs from the trained domain
 and PyTorch's outputs, for the Java parity test) and the model's manifest entry with its sha256.
 """
 import argparse
@@ -18,6 +19,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
+import uncertainty  # noqa: E402
 from evaluate import load_run  # noqa: E402
 
 OPSET = 17
@@ -55,10 +57,16 @@ def export(run, out_dir, file_stem=None):
 
     lo, hi = np.array(meta["domain_min"], np.float32), np.array(meta["domain_max"], np.float32)
     fresh = lo + (hi - lo) * np.random.default_rng(PARITY_SEED).random((PARITY_ROWS, 9), dtype=np.float32)
+    head, flags = uncertainty.load_head(run)
+    graph = net if head is None else uncertainty.WithPredictedSe(net, head).eval()
+    outputs = ["spectrum"] if head is None else ["spectrum", "predicted_se"]
     with torch.no_grad():
-        expected = net(torch.from_numpy(fresh)).numpy()
-    torch.onnx.export(net, torch.from_numpy(fresh[:2]), str(path), opset_version=OPSET, input_names=["params"],
-                      output_names=["spectrum"], dynamic_axes={"params": {0: "batch"}, "spectrum": {0: "batch"}},
+        result = graph(torch.from_numpy(fresh))
+    expected = {"spectrum": (result if head is None else result[0]).numpy()}
+    if head is not None:
+        expected["predicted_se"] = result[1].numpy()
+    torch.onnx.export(graph, torch.from_numpy(fresh[:2]), str(path), opset_version=OPSET, input_names=["params"],
+                      output_names=outputs, dynamic_axes={name: {0: "batch"} for name in ["params"] + outputs},
                       do_constant_folding=True)
 
     metrics_path = Path(run) / "metrics.json"
@@ -74,7 +82,9 @@ def export(run, out_dir, file_stem=None):
         "domain_max": json.dumps([float(v) for v in meta["domain_max"]]),
         "energy_axis": json.dumps({"start_ev": meta["energy_axis"]["start_ev"], "step_ev": meta["energy_axis"]["step_ev"],
                                    "channels": int(meta["energy_axis"]["channels"])}),
-        "outputs": json.dumps({"spectrum": "float32 (N, 501), box-normalised intensities on energy_axis"}),
+        "outputs": json.dumps({"spectrum": "float32 (N, 501), box-normalised intensities on energy_axis",
+                               **({} if head is None else {"predicted_se": "float32 (N,), the SE head's estimate of "
+                                                           "Σ|p − a| / Σ|p + a| (fraction); calibration in 'uncertainty'"})}),
         "contract_version": str(meta["contract_version"]),
         "engine_version": str(meta["engine_version"]),
         "dataset_size": str(len(ds)),
@@ -86,6 +96,8 @@ def export(run, out_dir, file_stem=None):
         "training_config": json.dumps(ckpt["config"]),
         "metrics": json.dumps(metrics),
     }
+    if flags is not None:
+        props["uncertainty"] = json.dumps(flags)
     del ds
     for k, v in props.items():
         entry = m.metadata_props.add()
@@ -93,7 +105,7 @@ def export(run, out_dir, file_stem=None):
     m.producer_name = "xasflow training/export_onnx.py"
     onnx.checker.check_model(m)
     onnx.save(m, str(path))
-    np.savez(out_dir / "parity" / f"{stem}.npz", params=fresh, spectrum=expected)
+    np.savez(out_dir / "parity" / f"{stem}.npz", params=fresh, **expected)
 
     manifest_path = out_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"models": []}
@@ -102,7 +114,8 @@ def export(run, out_dir, file_stem=None):
         "ion": ion, "file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
         "architecture": cfg.arch, "trained_domain": meta["domain"],
         "domain_min": [float(v) for v in meta["domain_min"]], "domain_max": [float(v) for v in meta["domain_max"]],
-        "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics})
+        "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics,
+        **({} if flags is None else {"flags": {"threshold": flags["threshold"], "report": flags["report"]}})})
     manifest["models"].sort(key=lambda e: e["file"])
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), sha256 {sha256(path)[:16]}…")

@@ -358,7 +358,9 @@ class VoigtLineNet(nn.Module):
             self.weight_head.bias.copy_(torch.log(level / level.sum()))
 
     def forward(self, params):
-        h = self.body(self.stem(params))
+        return self.from_hidden(self.body(self.stem(params)), params)
+
+    def from_hidden(self, h, params):  # (B, width), (B, 9) -> (B, 501): lets a second head share the body's work
         positions = self.span_lo + self.span * torch.sigmoid(self.position_head(h))   # (B, L) eV above start
         weights = torch.softmax(self.weight_head(h), dim=1)                           # (B, L)
         return box_normalise(self.lines(positions, weights, params))

@@ -57,9 +57,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "rows per inference call (default: ${DEFAULT-VALUE})")
     int batchSize = 4096;
 
-    @Option(names = "--outlier-threshold", description = "a row whose confidence is below this is an outlier"
-            + " (default: ${DEFAULT-VALUE}, as the stream's flags.outlier.confidence.threshold)")
-    double outlierThreshold = 0.5;
+    @Option(names = "--outlier-threshold", description = "a row whose confidence is below this is an outlier;"
+            + " -1 = each model's recommended threshold (default: ${DEFAULT-VALUE}, as the stream's"
+            + " flags.outlier.confidence.threshold)")
+    double outlierThreshold = FlaggedPredictor.USE_MODEL_THRESHOLD;
 
     /** The installation's models: the launcher exports XASFLOW_HOME. */
     static Path defaultModelDirectory() {

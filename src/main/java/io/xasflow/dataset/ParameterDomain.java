@@ -7,13 +7,17 @@ import java.util.Locale;
 /**
  * A box in the nine-parameter space (order of {@link SpectrumParameters#NAMES}) from which datasets are sampled.
  * The paper's ranges (DESIGN.md §1), the product's extended domain (Dq in [−0.2, 0.2]) and the two high-symmetry
- * test sets: Oh (Ds = Dt = 0, Dq in [0, 0.2]) and C4v (Ds = Dt = 0, Dq in [−0.2, 0]).
+ * test sets: Oh (Ds = Dt = 0, Dq in [0, 0.2]) and C4v (Ds = Dt = 0, Dq in [−0.2, 0]). {@code beyond} is a wider box
+ * around the extended domain (≈ 97 % of its points lie outside the trained ranges in at least one parameter): the
+ * out-of-domain set on which the confidence flags are tested.
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
     EXTENDED(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     OH(0, 0.2, 0, 0, 0, 0),
-    C4V(-0.2, 0, 0, 0, 0, 0);
+    C4V(-0.2, 0, 0, 0, 0, 0),
+    BEYOND(new double[] {-0.35, -2.0, -1.2, 0.4, 0.4, 1, 0.03, 0.2, 0.2},
+            new double[] {0.35, 2.0, 1.2, 1.0, 1.0, 1500, 0.30, 1.4, 1.6});
 
     private final double[] min = new double[9];
     private final double[] max = new double[9];
@@ -25,6 +29,11 @@ public enum ParameterDomain {
         System.arraycopy(hi, 0, max, 0, 3);
         System.arraycopy(Common.MIN, 0, min, 3, 6);
         System.arraycopy(Common.MAX, 0, max, 3, 6);
+    }
+
+    ParameterDomain(double[] min, double[] max) {
+        System.arraycopy(min, 0, this.min, 0, 9);
+        System.arraycopy(max, 0, this.max, 0, 9);
     }
 
     /** Ranges shared by every domain: s1, s2, temperature_k, sigma_g_ev, gamma1_ev, gamma2_ev (the paper's). */

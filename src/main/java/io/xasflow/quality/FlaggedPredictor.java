@@ -18,21 +18,29 @@ import java.util.List;
 public final class FlaggedPredictor {
     /** Tolerance on the box normalisation of a network output (min 0, max 1). */
     static final double NORMALISATION_TOLERANCE = 0.02;
+    /** As outlier threshold: use each model's own recommended threshold (its calibration), 0.5 without one. */
+    public static final double USE_MODEL_THRESHOLD = -1;
 
     private final ModelRegistry registry;
     private final double outlierThreshold;
     private final ServingMode mode;
     private final ExactEngine engine;
 
-    /** Network serving: every spectrum from the network. */
+    /**
+     * Network serving: every spectrum from the network.
+     *
+     * @param outlierThreshold a pixel whose confidence is below this is an outlier; {@link #USE_MODEL_THRESHOLD} for
+     *                         each model's own
+     */
     public FlaggedPredictor(ModelRegistry registry, double outlierThreshold) {
         this(registry, outlierThreshold, ServingMode.NETWORK, null);
     }
 
     /** @param engine the exact engine for hybrid and exact serving (unused, may be null, in network serving) */
     public FlaggedPredictor(ModelRegistry registry, double outlierThreshold, ServingMode mode, ExactEngine engine) {
-        if (!(outlierThreshold >= 0 && outlierThreshold <= 1)) {
-            throw new IllegalArgumentException("outlier threshold " + outlierThreshold + " outside [0, 1]");
+        if (!(outlierThreshold == USE_MODEL_THRESHOLD || outlierThreshold >= 0 && outlierThreshold <= 1)) {
+            throw new IllegalArgumentException("outlier threshold " + outlierThreshold + " outside [0, 1] (or "
+                    + USE_MODEL_THRESHOLD + ": each model's recommended threshold)");
         }
         if (mode != ServingMode.NETWORK && engine == null) {
             throw new IllegalArgumentException("serving mode '" + mode.key() + "' needs the exact engine");
@@ -71,23 +79,23 @@ public final class FlaggedPredictor {
         List<SpectrumOrigin> origins = new ArrayList<>(Collections.nCopies(rows, SpectrumOrigin.NETWORK));
         List<Integer> doubted = new ArrayList<>();
         UncertaintyModel uncertainty = UncertaintyModel.of(meta);
+        double threshold = outlierThreshold < 0 ? uncertainty.recommendedThreshold() : outlierThreshold;
         for (int r = 0; r < rows; r++) {
             List<FlagReason> reasons = new ArrayList<>(2);
-            if (!meta.inDomain(params, r * SpectrumModel.PARAMETERS)) {
+            boolean inside = meta.inDomain(params, r * SpectrumModel.PARAMETERS);
+            if (!inside) {
                 reasons.add(FlagReason.OUT_OF_DOMAIN);
             }
+            double predictedSe = prediction.predictedSe() == null ? Double.NaN : prediction.predictedSe()[r];
+            double confidence = uncertainty.confidence(predictedSe, inside);
             if (!isBoxNormalised(spectra, r * channels, channels)) {
                 reasons.add(FlagReason.UNPHYSICAL);
+                confidence = 0.0;
             }
-            double predictedSe = prediction.predictedSe() == null ? Double.NaN : prediction.predictedSe()[r];
-            double confidence = 0.0;
-            if (reasons.isEmpty()) {
-                confidence = uncertainty.confidence(predictedSe);
-                if (confidence < outlierThreshold) {
-                    reasons.add(FlagReason.HIGH_UNCERTAINTY);
-                }
+            boolean outlier = confidence < threshold;
+            if (outlier && reasons.isEmpty()) {
+                reasons.add(FlagReason.HIGH_UNCERTAINTY);
             }
-            boolean outlier = confidence < outlierThreshold;
             flags.add(new PixelFlag(confidence, predictedSe, outlier, reasons));
             if (outlier && mode == ServingMode.HYBRID) {
                 doubted.add(r);

@@ -4,40 +4,78 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.xasflow.inference.ModelMetadata;
 
 /**
- * Turns a model's own SE estimate into a calibrated confidence, P(SE < 10 %), with the calibration curve fitted on
- * held-out spectra and stored in the model's metadata ({@code uncertainty}: {@code {"calibration": {"log_se": [...],
- * "confidence": [...]}}}, an isotonic fit on log10 of the predicted SE, interpolated linearly here). A model without
- * an estimate gets confidence 1 inside its domain: only the domain and physicality checks apply.
+ * Turns a model's own SE estimate into a calibrated confidence, P(SE < 10 %). The curves were fitted on held-out
+ * spectra (training/uncertainty.py: isotonic in log10 of the predicted SE, one curve for inputs inside the trained
+ * box and one for inputs outside it) and travel in the model's {@code uncertainty} metadata with the threshold that
+ * kept 97 % recall of true outliers on the calibration data. A model without an SE head gets confidence 1 inside its
+ * domain and 0 outside: only the domain and physicality checks apply.
  */
 public final class UncertaintyModel {
-    private static final UncertaintyModel NONE = new UncertaintyModel(null, null);
+    /** The threshold for a model that recommends none. */
+    public static final double DEFAULT_THRESHOLD = 0.5;
+    private static final UncertaintyModel NONE = new UncertaintyModel(null, null, DEFAULT_THRESHOLD);
 
-    private final double[] logSe;
-    private final double[] confidence;
+    /** One isotonic curve: confidence at increasing log10 SE knots, linear in between, flat beyond. */
+    private record Curve(double[] logSe, double[] confidence) {
+        double at(double predictedSe) {
+            double x = Math.log10(Math.max(predictedSe, 1e-6));
+            int last = logSe.length - 1;
+            if (x <= logSe[0]) {
+                return confidence[0];
+            }
+            if (x >= logSe[last]) {
+                return confidence[last];
+            }
+            int i = 1;
+            while (logSe[i] < x) {
+                i++;
+            }
+            double span = logSe[i] - logSe[i - 1];
+            double t = span > 0 ? (x - logSe[i - 1]) / span : 1;
+            return confidence[i - 1] + t * (confidence[i] - confidence[i - 1]);
+        }
+    }
 
-    private UncertaintyModel(double[] logSe, double[] confidence) {
-        this.logSe = logSe;
-        this.confidence = confidence;
+    private final Curve inside;
+    private final Curve outside;
+    private final double recommendedThreshold;
+
+    private UncertaintyModel(Curve inside, Curve outside, double recommendedThreshold) {
+        this.inside = inside;
+        this.outside = outside;
+        this.recommendedThreshold = recommendedThreshold;
     }
 
     public static UncertaintyModel of(ModelMetadata metadata) {
-        JsonNode curve = metadata.uncertainty().path("calibration");
-        if (!curve.has("log_se") || !curve.has("confidence")) {
+        JsonNode u = metadata.uncertainty();
+        if (!u.has("calibration")) {
             return NONE;
         }
-        double[] x = doubles(curve.get("log_se"));
-        double[] y = doubles(curve.get("confidence"));
+        Curve in = curve(metadata.ion(), "calibration", u.get("calibration"));
+        Curve out = u.has("calibration_outside") ? curve(metadata.ion(), "calibration_outside",
+                u.get("calibration_outside")) : null;
+        double threshold = u.path("threshold").asDouble(DEFAULT_THRESHOLD);
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException(metadata.ion() + ": recommended threshold " + threshold
+                    + " outside [0, 1]");
+        }
+        return new UncertaintyModel(in, out, threshold);
+    }
+
+    private static Curve curve(String ion, String name, JsonNode node) {
+        double[] x = doubles(node.path("log_se"));
+        double[] y = doubles(node.path("confidence"));
         if (x.length == 0 || x.length != y.length) {
-            throw new IllegalArgumentException(metadata.ion() + ": calibration curve has " + x.length + " knots and "
-                    + y.length + " confidences");
+            throw new IllegalArgumentException(ion + ": " + name + " has " + x.length + " knots and " + y.length
+                    + " confidences");
         }
         for (int i = 0; i < x.length; i++) {
             if ((i > 0 && !(x[i] >= x[i - 1])) || !(y[i] >= 0 && y[i] <= 1)) {
-                throw new IllegalArgumentException(metadata.ion() + ": calibration knot " + i + " (" + x[i] + ", "
-                        + y[i] + ") is not increasing in log SE with confidence in [0, 1]");
+                throw new IllegalArgumentException(ion + ": " + name + " knot " + i + " (" + x[i] + ", " + y[i]
+                        + ") is not increasing in log SE with confidence in [0, 1]");
             }
         }
-        return new UncertaintyModel(x, y);
+        return new Curve(x, y);
     }
 
     private static double[] doubles(JsonNode array) {
@@ -49,28 +87,23 @@ public final class UncertaintyModel {
     }
 
     public boolean calibrated() {
-        return logSe != null;
+        return inside != null;
     }
 
-    /** P(SE < 10 %) for a predicted SE (NaN when the model gave none: confidence 1, nothing known against it). */
-    public double confidence(double predictedSe) {
-        if (logSe == null || Double.isNaN(predictedSe)) {
-            return 1.0;
+    /** The threshold measured for this model (the default for a model without an SE head). */
+    public double recommendedThreshold() {
+        return recommendedThreshold;
+    }
+
+    /**
+     * P(SE < 10 %) for a predicted SE (NaN: the model gave none) at an input inside or outside the trained box.
+     * Without a calibrated curve for that side: 1 inside, 0 outside.
+     */
+    public double confidence(double predictedSe, boolean insideDomain) {
+        Curve curve = insideDomain ? inside : outside;
+        if (curve == null || Double.isNaN(predictedSe)) {
+            return insideDomain ? 1.0 : 0.0;
         }
-        double x = Math.log10(Math.max(predictedSe, 1e-6));
-        if (x <= logSe[0]) {
-            return confidence[0];
-        }
-        int last = logSe.length - 1;
-        if (x >= logSe[last]) {
-            return confidence[last];
-        }
-        int i = 1;
-        while (logSe[i] < x) {
-            i++;
-        }
-        double span = logSe[i] - logSe[i - 1];
-        double t = span > 0 ? (x - logSe[i - 1]) / span : 1;
-        return confidence[i - 1] + t * (confidence[i] - confidence[i - 1]);
+        return curve.at(predictedSe);
     }
 }

@@ -119,8 +119,9 @@ public final class StreamConfig extends AbstractConfig {
                     "Port of the Prometheus endpoint GET /metrics; 0 = any free port, -1 = no endpoint.")
             .define(METRICS_HOST, Type.STRING, "0.0.0.0", Importance.LOW, "Interface the metrics endpoint binds to.")
             .define(STREAM_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM, "Kafka Streams threads.")
-            .define(OUTLIER_THRESHOLD, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
-                    "A pixel whose confidence is below this is flagged as an outlier.")
+            .define(OUTLIER_THRESHOLD, Type.DOUBLE, -1.0, Range.between(-1, 1), Importance.MEDIUM,
+                    "A pixel whose confidence (P(SE < 10 %)) is below this is flagged as an outlier; -1 = each model's"
+                            + " recommended threshold from its calibration (0.5 for a model without an SE head).")
             .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/xasflow-streams", Importance.LOW,
                     "Local state (batch buffers, scan progress); rebuilt from changelogs when lost.")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,

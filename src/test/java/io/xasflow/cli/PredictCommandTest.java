@@ -29,7 +29,7 @@ class PredictCommandTest {
                 + ion + ",0.05,-0.2,0.1,0.7,0.9,500,0.15,0.5,0.9\n" + ion + ",0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8\n");
         Path output = temp.resolve("spectra.csv");
         CliRun result = CliRun.of("predict", "--input", input.toString(), "--output", output.toString(),
-                "--models", "models-onnx", "--provider", "cpu");
+                "--models", "models-onnx", "--provider", "cpu", "--outlier-threshold", "0.5");
         assertEquals(0, result.exitCode(), result.err());
         List<String> lines = Files.readAllLines(output);
         assertEquals(4, lines.size());

@@ -22,13 +22,28 @@ final class ModelFixtures {
         int rows = params.shape()[0];
         assertTrue(rows >= 100, entry.file() + ": parity set has " + rows + " rows, the contract asks for 100");
         SpectrumModel model = registry.model(entry.ion());
-        float[] actual = model.predict(params.values(), rows);
-        assertEquals(expected.values().length, actual.length, entry.file() + ": output size");
+        SpectrumModel.Prediction actual = model.predictWithUncertainty(params.values(), rows);
+        double worst = worstDifference(entry.file() + " spectrum", expected.values(), actual.spectra());
+        NpyArchive.FloatArray expectedSe = parity.get(SpectrumModel.PREDICTED_SE);
+        assertEquals(expectedSe != null, model.hasPredictedSe(), entry.file() + ": SE head in the fixture and the model");
+        if (expectedSe != null) {
+            assertEquals(expectedSe.values().length, actual.predictedSe().length);
+            for (int i = 0; i < rows; i++) {  // an SE estimate, compared relatively (it spans decades)
+                float e = expectedSe.values()[i];
+                assertEquals(e, actual.predictedSe()[i], PARITY_TOLERANCE * Math.max(1, Math.abs(e)) + 1e-3 * e,
+                        entry.file() + ": predicted_se row " + i);
+            }
+        }
+        return worst;
+    }
+
+    private static double worstDifference(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + ": output size");
         double worst = 0;
         for (int i = 0; i < actual.length; i++) {
-            worst = Math.max(worst, Math.abs(actual[i] - expected.values()[i]));
+            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
         }
-        assertTrue(worst <= PARITY_TOLERANCE, entry.file() + ": ONNX Runtime differs from PyTorch by " + worst);
+        assertTrue(worst <= PARITY_TOLERANCE, what + ": ONNX Runtime differs from PyTorch by " + worst);
         return worst;
     }
 }

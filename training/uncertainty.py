@@ -1,0 +1,315 @@
+"""Outlier confidence for a trained run: an SE-regression head on held-out residuals, calibrated to P(SE < 10 %).
+
+    /usr/bin/python3 training/uncertainty.py --run data/runs/ni2-se-ft \
+        --fit-extra data/Ni2+/fit-beyond,data/Ni2+/fit-oh,data/Ni2+/fit-c4v \
+        --d4h data/Ni2+/test-d4h --oh data/Ni2+/test-oh --c4v data/Ni2+/test-c4v --beyond data/Ni2+/test-beyond
+
+1. Residuals: the run's network on its validation split (8:2, never trained on) and on extra held-out sets
+   (`--fit-extra`: an out-of-domain `beyond` set and the Oh and C4v slices, each generated with its own seed, never a
+   test seed) give the true SE per spectrum. The slices matter: they have measure zero in a uniform sample of the
+   box, and the network errs differently there.
+2. SE head: a small MLP on the network's own last hidden layer, the box-normalised inputs and how far each input
+   lies outside the trained box predicts log10 SE. It is fitted on 80 % of both residual sets.
+3. Calibration: isotonic regression of 1[SE < 10 %] on the predicted log10 SE, on the other 20 %, one curve for
+   inputs inside the trained box and one for inputs outside it. The recommended threshold is the largest one that
+   keeps the recall of true outliers on the calibration part at RECALL_TARGET or above.
+4. The flag, as the Java scorer computes it (quality/FlaggedPredictor): confidence 0 for an unphysical output, else
+   the calibrated curve of the input's side of the box; outlier = confidence < threshold.
+5. Reported on sets nobody fitted on — D4h, Oh, C4v test sets and the out-of-domain `beyond` set: AUROC, recall and
+   precision of `outlier` against true SE >= 10 %, share flagged, reliability diagram — into <run>/uncertainty.json,
+   training/reports/<ion>-flags.md and docs/accuracy.md.
+
+Saves <run>/uncertainty.pt (head weights + calibration); export_onnx.py then adds the `predicted_se` output and
+the `uncertainty` metadata to the exported model.
+"""
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
+import metrics  # noqa: E402
+from evaluate import ROOT, load_run  # noqa: E402
+from train import predict  # noqa: E402
+
+OUTLIER_SE = 0.10
+RECALL_TARGET = 0.97         # of true outliers (SE >= 10 %) on the calibration part; sets the threshold
+NORMALISATION_TOLERANCE = 0.02  # as FlaggedPredictor.NORMALISATION_TOLERANCE
+LOG_SE_FLOOR = -4.0
+
+
+class SeHead(nn.Module):
+    """log10 SE from the main network's last hidden layer, the box-normalised inputs u and their excess outside the
+    box (max(0, −u) + max(0, u − 1) per input): error grows with the distance from the training data."""
+
+    def __init__(self, width, lo, hi, hidden=128):
+        super().__init__()
+        self.register_buffer("lo", torch.tensor(lo, dtype=torch.float32))
+        self.register_buffer("span", (torch.tensor(hi, dtype=torch.float32) - torch.tensor(lo, dtype=torch.float32))
+                             .clamp(min=1e-6))
+        self.layers = nn.Sequential(nn.Linear(width + 18, hidden), nn.SiLU(), nn.Linear(hidden, hidden // 2),
+                                    nn.SiLU(), nn.Linear(hidden // 2, 1))
+
+    def forward(self, h, params):  # (B, width), (B, 9) -> (B,) log10 SE
+        u = (params - self.lo) / self.span
+        excess = torch.relu(-u) + torch.relu(u - 1)
+        return self.layers(torch.cat([h, u, excess], 1)).squeeze(1)
+
+
+class WithPredictedSe(nn.Module):
+    """The exported graph: `params` -> (`spectrum`, `predicted_se`), the body's work shared by both heads."""
+
+    def __init__(self, net, head):
+        super().__init__()
+        self.net, self.head = net, head
+
+    def forward(self, params):
+        h = self.net.body(self.net.stem(params))
+        spectrum = self.net.from_hidden(h, params) if hasattr(self.net, "from_hidden") else self.net(params)
+        return spectrum, torch.pow(10.0, self.head(h, params))
+
+
+def hidden(net, params, batch=4096):
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(params), batch):
+            x = torch.from_numpy(params[i:i + batch])
+            out.append(net.body(net.stem(x)))
+    return torch.cat(out).numpy()
+
+
+def in_domain(params, lo, hi):
+    return np.all((params >= np.asarray(lo) - 1e-6) & (params <= np.asarray(hi) + 1e-6), axis=1)
+
+
+def box_normalised(spectra):
+    return (np.abs(spectra.min(1)) <= NORMALISATION_TOLERANCE) & (np.abs(spectra.max(1) - 1) <= NORMALISATION_TOLERANCE)
+
+
+def fit_head(h, params, se, lo, hi, seed, epochs=60):
+    torch.manual_seed(seed)
+    head = SeHead(h.shape[1], lo, hi)
+    opt = torch.optim.Adam(head.parameters(), lr=2e-3)
+    x_h, x_p = torch.from_numpy(h), torch.from_numpy(params)
+    y = torch.from_numpy(np.log10(np.maximum(se, 10 ** LOG_SE_FLOOR)).astype(np.float32))
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        for group in opt.param_groups:
+            group["lr"] = 2e-3 * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+        order = rng.permutation(len(y))
+        for i in range(0, len(order), 512):
+            b = order[i:i + 512]
+            loss = torch.mean((head(x_h[b], x_p[b]) - y[b]) ** 2)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+    head.eval()
+    return head
+
+
+def predict_log_se(head, h, params):
+    with torch.no_grad():
+        return head(torch.from_numpy(h), torch.from_numpy(params)).numpy()
+
+
+def calibrate(log_se_pred, se):
+    """Isotonic, decreasing P(SE < 10 %) in predicted log10 SE, as knots for linear interpolation."""
+    from sklearn.isotonic import IsotonicRegression
+    iso = IsotonicRegression(increasing=False, y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(log_se_pred, (se < OUTLIER_SE).astype(np.float64))
+    x, y = iso.X_thresholds_, iso.y_thresholds_
+    return {"log_se": [float(v) for v in x], "confidence": [float(v) for v in y]}
+
+
+def confidence(curves, log_se_pred, inside, physical):
+    """The Java scorer's confidence: the inside or outside curve by the input's side of the box; 0 if unphysical."""
+    c_in = np.interp(log_se_pred, curves["inside"]["log_se"], curves["inside"]["confidence"])
+    c_out = np.interp(log_se_pred, curves["outside"]["log_se"], curves["outside"]["confidence"])
+    return np.where(physical, np.where(inside, c_in, c_out), 0.0)
+
+
+def choose_threshold(conf, se, target=RECALL_TARGET):
+    """The smallest flagged share that still catches `target` of the true outliers: the threshold just above the
+    confidence of the outlier at that quantile."""
+    true = np.sort(conf[se >= OUTLIER_SE])
+    if len(true) == 0:
+        return 0.5
+    k = int(math.ceil(target * len(true))) - 1
+    above = conf[conf > true[k]]
+    return float(min(1.0, (true[k] + above.min()) / 2 if len(above) else true[k] + 1e-6))
+
+
+def auroc(score, positive):
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    from sklearn.metrics import roc_auc_score
+    if positive.all() or not positive.any():
+        return float("nan")
+    return float(roc_auc_score(positive, score))
+
+
+def flag_report(conf, se, threshold):
+    true = se >= OUTLIER_SE
+    flagged = conf < threshold
+    tp = int((flagged & true).sum())
+    return {"n": int(len(se)), "true_outliers": int(true.sum()), "flagged": int(flagged.sum()),
+            "flagged_share": float(flagged.mean()), "recall": tp / max(1, int(true.sum())),
+            "precision": tp / max(1, int(flagged.sum())), "auroc": auroc(1 - conf, true),
+            "missed": int((~flagged & true).sum())}
+
+
+def reliability(conf, se, bins=10):
+    """Per confidence bin: mean confidence and the observed share with SE < 10 %."""
+    edges = np.linspace(0, 1, bins + 1)
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf >= lo) & ((conf < hi) if hi < 1 else (conf <= hi))
+        if m.any():
+            rows.append({"lo": float(lo), "hi": float(hi), "n": int(m.sum()), "mean_confidence": float(conf[m].mean()),
+                         "observed": float((se[m] < OUTLIER_SE).mean())})
+    return rows
+
+
+def plot_reliability(sets, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 4.4))
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="perfect calibration")
+    for name, rows in sets.items():
+        ax.plot([r["mean_confidence"] for r in rows], [r["observed"] for r in rows], marker="o", ms=3, label=name)
+    ax.set_xlabel("confidence (predicted P(SE < 10 %))")
+    ax.set_ylabel("observed share with SE < 10 %")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def run_uncertainty(run, fit_extra, tests, seed=11):
+    net, cfg, ckpt = load_run(run)
+    meta = ckpt["meta"]
+    lo, hi = [float(v) for v in meta["domain_min"]], [float(v) for v in meta["domain_max"]]
+    ds = data.load(cfg.train_dir, cfg.train_limit or None)
+    _, val_idx = data.split(len(ds), cfg.seed, cfg.validation_fraction)
+    x_val, y_val = ds.params[val_idx], ds.spectra[val_idx]
+    del ds
+    held_out = [(x_val, y_val)] + [(d.params, d.spectra) for d in map(data.load, fit_extra)]
+    parts = []
+    for x, y in held_out:  # each: 80 % fit | 20 % calibration
+        p = predict(net, x)
+        cut = int(0.8 * len(x))
+        parts.append((x, metrics.spectral_error(p, y), hidden(net, x), box_normalised(p), cut))
+    fit = [np.concatenate([a[i][:a[4]] for a in parts]) for i in range(3)]
+    cal = [np.concatenate([a[i][a[4]:] for a in parts]) for i in range(4)]
+    head = fit_head(fit[2], fit[0], fit[1], lo, hi, seed)
+    x_cal, se_cal, h_cal, physical_cal = cal
+    log_cal = predict_log_se(head, h_cal, x_cal)
+    inside_cal = in_domain(x_cal, lo, hi)
+    curves = {"inside": calibrate(log_cal[inside_cal], se_cal[inside_cal]),
+              "outside": calibrate(log_cal[~inside_cal], se_cal[~inside_cal])}
+    conf_cal = confidence(curves, log_cal, inside_cal, physical_cal)
+    threshold = choose_threshold(conf_cal, se_cal)
+
+    report = {"method": "se-head", "threshold": threshold, "recall_target": RECALL_TARGET,
+              "fit_size": int(len(fit[0])), "calibration_size": int(len(x_cal)), "sets": {}}
+    report["sets"]["calibration"] = flag_report(conf_cal, se_cal, threshold)
+    diagrams, union_conf, union_se, union_inside = {}, [], [], []
+    for name, folder in tests.items():
+        t = data.load(folder)
+        p = predict(net, t.params)
+        se = metrics.spectral_error(p, t.spectra)
+        log_se = predict_log_se(head, hidden(net, t.params), t.params)
+        inside = in_domain(t.params, lo, hi)
+        conf = confidence(curves, log_se, inside, box_normalised(p))
+        rep = flag_report(conf, se, threshold)
+        rep["in_domain_share"] = float(inside.mean())
+        rep["se_rank_corr"] = float(np.corrcoef(np.argsort(np.argsort(log_se)), np.argsort(np.argsort(se)))[0, 1])
+        report["sets"][name] = rep
+        diagrams[name] = reliability(conf, se)
+        union_conf.append(conf)
+        union_se.append(se)
+        union_inside.append(inside)
+    if union_conf:
+        union = flag_report(np.concatenate(union_conf), np.concatenate(union_se), threshold)
+        union["in_domain_share"] = float(np.concatenate(union_inside).mean())
+        report["sets"]["union of test sets"] = union
+    report["reliability"] = diagrams
+    torch.save({"head": head.state_dict(), "width": int(fit[2].shape[1]), "lo": lo, "hi": hi,
+                "calibration": curves, "threshold": threshold, "report": report}, Path(run) / "uncertainty.pt")
+    (Path(run) / "uncertainty.json").write_text(json.dumps(report, indent=1) + "\n")
+    write_report(meta["ion"], run, report, diagrams)
+    return report
+
+
+def load_head(run):
+    path = Path(run) / "uncertainty.pt"
+    if not path.exists():
+        return None, None
+    saved = torch.load(path)
+    head = SeHead(saved["width"], saved["lo"], saved["hi"])
+    head.load_state_dict(saved["head"])
+    head.eval()
+    return head, {"method": "se-head", "calibration": saved["calibration"]["inside"],
+                  "calibration_outside": saved["calibration"]["outside"], "threshold": saved["threshold"],
+                  "report": saved["report"]["sets"]}
+
+
+def replace_section(doc, name, body):
+    """Replace (or append) the marked section `name` of a Markdown file."""
+    text = doc.read_text() if doc.exists() else ""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{body}\n{end}"
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    doc.write_text(text)
+
+
+def write_report(ion, run, report, diagrams):
+    reports = ROOT / "training" / "reports"
+    (reports / ion).mkdir(parents=True, exist_ok=True)
+    png = reports / ion / "reliability.png"
+    plot_reliability(diagrams, png)
+    rows = ["| set | spectra | in domain | true outliers | flagged | recall | precision | AUROC |",
+            "|---|---|---|---|---|---|---|---|"]
+    for name, r in report["sets"].items():
+        dom = f"{100 * r['in_domain_share']:.0f} %" if "in_domain_share" in r else "100 %"
+        rows.append(f"| {name} | {r['n']} | {dom} | {r['true_outliers']} ({100 * r['true_outliers'] / r['n']:.2f} %) | "
+                    f"{r['flagged']} ({100 * r['flagged_share']:.2f} %) | {100 * r['recall']:.1f} % | "
+                    f"{100 * r['precision']:.1f} % | {r['auroc']:.3f} |")
+    body = "\n".join([
+        f"### Outlier flags: {ion} (`{Path(run).name}`)", "",
+        f"SE head fitted on {report['fit_size']} held-out spectra (validation split + out-of-domain and Oh/C4v fit sets), "
+        f"isotonic calibration (inside / outside the trained box) on {report['calibration_size']} others; flags as "
+        f"the Java scorer computes them; outlier = confidence < {report['threshold']:.3f}, the threshold that keeps "
+        f"{RECALL_TARGET:.0%} recall on the calibration part. Command: `/usr/bin/python3 training/uncertainty.py "
+        f"--run {run} --fit-extra ... --d4h ... --oh ... --c4v ... --beyond ...`.", "", *rows, "",
+        f"![reliability](../training/reports/{ion}/reliability.png)", ""])
+    (reports / f"{ion}-flags.md").write_text(body + "\n")
+    replace_section(ROOT / "docs" / "accuracy.md", f"flags-{ion}", body)
+    print(body)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--fit-extra", required=True,
+                        help="comma-separated held-out sets for fitting (beyond, Oh, C4v fit seeds; never test sets)")
+    for name in ("d4h", "oh", "c4v", "beyond"):
+        parser.add_argument(f"--{name}", help=f"{name} test set folder")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    tests = {k: getattr(args, k) for k in ("d4h", "oh", "c4v", "beyond") if getattr(args, k)}
+    run_uncertainty(args.run, args.fit_extra.split(","), tests, args.seed)
+
+
+if __name__ == "__main__":
+    main()
