@@ -47,6 +47,9 @@ final class DemoCommand implements Callable<Integer> {
             + " 0 = any free port, -1 = none (default: ${DEFAULT-VALUE})")
     int metricsPort = 9404;
 
+    @Option(names = "--set", description = "processor configuration KEY=VALUE (see run --list-config); repeatable")
+    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
     @Option(names = "--mode", description = "serving mode network|hybrid|exact (default: ${DEFAULT-VALUE})")
     String mode = "network";
 
@@ -60,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("scan size " + width + "×" + height + " must be positive");
         }
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(width, height, rate, partitions, models,
-                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode));
+                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode, overrides));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("xasflow demo: %d×%d scan, %d pixels published%n", width, height, r.pixels());
         o.printf("  spectra %d (distinct pixels %d), flags %d, rejected %d, outliers %d%n", r.spectra(),

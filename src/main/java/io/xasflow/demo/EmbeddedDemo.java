@@ -31,7 +31,8 @@ public final class EmbeddedDemo {
 
     /** What the demo is asked to do. */
     public record Options(int width, int height, double pixelsPerSecond, int partitions, Path modelsDir, Path outDir,
-                          Duration timeout, long seed, int metricsPort, String servingMode) {}
+                          Duration timeout, long seed, int metricsPort, String servingMode,
+                          Map<String, String> overrides) {}
 
     /** What a consumer of the outputs saw. */
     public record Result(long pixels, long spectra, long flags, long rejected, long outliers, long distinctSpectra,
@@ -69,6 +70,7 @@ public final class EmbeddedDemo {
             settings.put(StreamConfig.APPLICATION_ID, "xasflow-demo");
             settings.put(StreamConfig.METRICS_PORT, o.metricsPort());
             settings.put(StreamConfig.SERVING_MODE, o.servingMode());
+            settings.putAll(o.overrides());
             StreamConfig config = new StreamConfig(settings);
             List<String> outputs = List.of(config.getString(StreamConfig.TOPIC_SPECTRA),
                     config.getString(StreamConfig.TOPIC_FLAGS), config.getString(StreamConfig.TOPIC_REJECTED),

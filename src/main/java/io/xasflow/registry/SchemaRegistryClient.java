@@ -30,7 +30,9 @@ public final class SchemaRegistryClient {
     private final URI baseUri;
     private final String authorization;
     private final HttpClient http;
-    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private record SubjectSchema(String subject, Schema schema) {}
+
+    private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     /**
@@ -50,7 +52,9 @@ public final class SchemaRegistryClient {
 
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
     public int register(String subject, Schema schema) {
-        String key = subject + '\n' + schema;
+        // keyed by the Schema itself: its hash is cached and equal instances compare fast, whereas rendering the
+        // schema to JSON on every record cost more than the Avro encoding (measured: the serde's hot spot)
+        SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySubjectAndSchema.get(key);
         if (cached != null) {
             return cached;

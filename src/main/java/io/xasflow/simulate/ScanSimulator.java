@@ -18,6 +18,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * "scan/row", so a scan's rows spread over partitions and several processor instances share one scan.
  */
 public final class ScanSimulator {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ScanSimulator.class.getName());
+
     private ScanSimulator() {}
 
     /**
@@ -54,6 +56,8 @@ public final class ScanSimulator {
             }
             producer.flush();
         }
+        LOG.info(String.format(java.util.Locale.ROOT, "published %d pixels of %s in %.2f s", sent, sample.scanId(),
+                (System.nanoTime() - start) / 1e9));
         return sent;
     }
 }

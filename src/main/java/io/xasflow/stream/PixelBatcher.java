@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,6 +141,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
 
     /** Audit results that came back since the last tick: to xas.audit, and to the scan tracker. */
     private void publishAudits(long now) {
+        Map<String, List<ScanProgress>> progress = new LinkedHashMap<>();
         for (AuditLane.Result r : audits.drain()) {
             AuditLane.Request q = r.request();
             String key = q.scanId() + "/" + q.x() + "/" + q.y();
@@ -154,10 +156,12 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                     .setEnergyStepEv(r.energyStepEv()).setExactIntensities(exact).setEngineMs(r.engineMs())
                     .setEngineVersion(AuditLane.Result.ENGINE_VERSION).setAuditedAt(Instant.ofEpochMilli(now)).build(),
                     now));
-            context.forward(new Record<>(q.scanId(), ScanProgress.auditResult(q.scanId(), q.x(), q.y(), q.width(),
-                    q.height(), q.ion(), r.spectralError(), q.reason() == AuditLane.Reason.SAMPLE), now));
+            progress.computeIfAbsent(q.scanId(), k -> new ArrayList<>()).add(ScanProgress.auditResult(q.scanId(),
+                    q.x(), q.y(), q.width(), q.height(), q.ion(), r.spectralError(),
+                    q.reason() == AuditLane.Reason.SAMPLE));
             metrics.audited(r.spectralError());
         }
+        forwardProgress(progress, now);
         if (auditLane != null) {
             metrics.auditBacklog().set(auditLane.backlog());
         }
@@ -196,6 +200,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         Instant processedAt = Instant.ofEpochMilli(now);
         int channels = scored.channels();
         int outliers = 0;
+        Map<String, List<ScanProgress>> progress = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             PixelParameters p = batch.get(i);
             String key = p.getScanId() + "/" + p.getX() + "/" + p.getY();
@@ -218,11 +223,18 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                     .setReasons(flag.reasons().stream().map(Enum::name).toList()).build(), now));
             ScanProgress.Audit audit = origin == SpectrumOrigin.ENGINE ? ScanProgress.Audit.NONE
                     : requestAudit(p, params, i, scored, flag);
-            context.forward(new Record<>(p.getScanId(), ScanProgress.pixel(p.getScanId(), p.getX(), p.getY(),
-                    p.getWidth(), p.getHeight(), p.getIon(), flag.outlier(), flag.confidence(),
-                    p.getAcquiredAt().toEpochMilli(), origin == SpectrumOrigin.ENGINE, audit), now));
+            progress.computeIfAbsent(p.getScanId(), k -> new ArrayList<>()).add(ScanProgress.pixel(p.getScanId(),
+                    p.getX(), p.getY(), p.getWidth(), p.getHeight(), p.getIon(), flag.outlier(), flag.confidence(),
+                    p.getAcquiredAt().toEpochMilli(), origin == SpectrumOrigin.ENGINE, audit));
         }
+        forwardProgress(progress, now);
         metrics.published(batch.size(), batch.size(), outliers);
+    }
+
+    /** One progress record per scan for the whole micro-batch (the tracker saves a scan's state once per record). */
+    private void forwardProgress(Map<String, List<ScanProgress>> progress, long now) {
+        progress.forEach((scanId, pixels) -> context.forward(new Record<>(scanId,
+                new ScanProgress.Batch(scanId, pixels), now)));
     }
 
     /**
@@ -257,9 +269,9 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                         .setRejectedAt(Instant.ofEpochMilli(now)).build(), now));
         if (pixel != null && why.code() != Rejection.Code.OUTSIDE_SCAN) {
             // the pixel is part of its scan even though it has no spectrum: the scan can still complete
-            context.forward(new Record<>(pixel.getScanId(), ScanProgress.rejected(pixel.getScanId(), pixel.getX(),
-                    pixel.getY(), pixel.getWidth(), pixel.getHeight(), pixel.getIon(),
-                    pixel.getAcquiredAt().toEpochMilli()), now));
+            context.forward(new Record<>(pixel.getScanId(), new ScanProgress.Batch(pixel.getScanId(),
+                    List.of(ScanProgress.rejected(pixel.getScanId(), pixel.getX(), pixel.getY(), pixel.getWidth(),
+                            pixel.getHeight(), pixel.getIon(), pixel.getAcquiredAt().toEpochMilli()))), now));
         }
     }
 

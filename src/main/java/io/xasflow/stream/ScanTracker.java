@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * requested audit has come back — or, for audits, when {@code audit.max.wait.ms} has passed since the last pixel
  * (a wall-clock punctuator); audits still missing then are reported as lost.
  */
-final class ScanTracker implements Processor<String, ScanProgress, String, ScanSummary> {
+final class ScanTracker implements Processor<String, ScanProgress.Batch, String, ScanSummary> {
     static final String STORE = "scan-progress-store";
     private static final Logger LOG = Logger.getLogger(ScanTracker.class.getName());
 
@@ -46,28 +46,32 @@ final class ScanTracker implements Processor<String, ScanProgress, String, ScanS
     }
 
     @Override
-    public void process(Record<String, ScanProgress> record) {
-        ScanProgress p = record.value();
-        byte[] saved = store.get(p.scanId());
-        if (p.audit() == ScanProgress.Audit.RESULT) {
-            if (saved == null) {  // the scan's summary went out without it (waited too long): nothing to update
-                LOG.fine(() -> "late audit of " + p.scanId() + " (" + p.x() + ", " + p.y() + ") ignored");
-                return;
+    public void process(Record<String, ScanProgress.Batch> record) {
+        String scanId = record.value().scanId();
+        byte[] saved = store.get(scanId);
+        ScanState state = saved == null ? null : ScanState.fromBytes(saved);
+        boolean changed = false;
+        for (ScanProgress p : record.value().pixels()) {
+            if (p.audit() == ScanProgress.Audit.RESULT) {
+                if (state == null) {  // the scan's summary went out without it (waited too long): nothing to update
+                    LOG.fine(() -> "late audit of " + scanId + " (" + p.x() + ", " + p.y() + ") ignored");
+                    continue;
+                }
+                changed |= state.recordAudit(p);
+                continue;
             }
-            ScanState state = ScanState.fromBytes(saved);
-            if (state.recordAudit(p)) {
-                finishOrSave(p.scanId(), state);
+            if (state == null) {
+                state = new ScanState(p.width(), p.height());
             }
-            return;
+            if (state.width != p.width() || state.height != p.height()) {
+                LOG.warning("scan " + scanId + ": pixel (" + p.x() + ", " + p.y() + ") says " + p.width() + "×"
+                        + p.height() + " but the scan started as " + state.width + "×" + state.height + "; ignored");
+                continue;
+            }
+            changed |= state.record(p);
         }
-        ScanState state = saved == null ? new ScanState(p.width(), p.height()) : ScanState.fromBytes(saved);
-        if (state.width != p.width() || state.height != p.height()) {
-            LOG.warning("scan " + p.scanId() + ": pixel (" + p.x() + ", " + p.y() + ") says " + p.width() + "×"
-                    + p.height() + " but the scan started as " + state.width + "×" + state.height + "; ignored");
-            return;
-        }
-        if (state.record(p)) {
-            finishOrSave(p.scanId(), state);
+        if (changed) {
+            finishOrSave(scanId, state);
         }
     }
 

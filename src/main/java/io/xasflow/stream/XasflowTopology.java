@@ -68,8 +68,8 @@ public final class XasflowTopology {
                 .to(config.getString(StreamConfig.TOPIC_REJECTED), Produced.with(Serdes.String(), rejectedSerde));
         outputs.filter((k, v) -> v instanceof PixelAudit).mapValues(v -> (PixelAudit) v)
                 .to(config.getString(StreamConfig.TOPIC_AUDIT), Produced.with(Serdes.String(), auditSerde));
-        outputs.filter((k, v) -> v instanceof ScanProgress).mapValues(v -> (ScanProgress) v)
-                .repartition(Repartitioned.with(Serdes.String(), ScanProgress.serde()).withName(PROGRESS_TOPIC_NAME))
+        outputs.filter((k, v) -> v instanceof ScanProgress.Batch).mapValues(v -> (ScanProgress.Batch) v)
+                .repartition(Repartitioned.with(Serdes.String(), ScanProgress.Batch.serde()).withName(PROGRESS_TOPIC_NAME))
                 .process(() -> new ScanTracker(metrics, config.getLong(StreamConfig.AUDIT_MAX_WAIT_MS)), ScanTracker.STORE)
                 .to(config.getString(StreamConfig.TOPIC_SCANS), Produced.with(Serdes.String(), summarySerde));
         return builder.build();

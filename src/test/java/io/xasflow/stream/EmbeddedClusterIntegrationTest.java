@@ -7,6 +7,7 @@ import io.xasflow.avro.ScanSummary;
 import io.xasflow.demo.EmbeddedDemo;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,8 @@ class EmbeddedClusterIntegrationTest {
     @Test
     void aTenThousandPixelScanYieldsExactlyOneSpectrumAndFlagPerPixelAndOneSummary() throws Exception {
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(100, 100, 0, 4, Path.of("models-onnx"), null,
-                Duration.ofMinutes(8), 11, -1, "network"));
+                Duration.ofMinutes(8), 11, -1, "network",
+                Map.of()));
         assertEquals(10_000, r.pixels());
         assertEquals(10_000, r.spectra(), "spectra records");
         assertEquals(10_000, r.distinctSpectra(), "distinct pixels with a spectrum");
