@@ -97,7 +97,7 @@ def export(run, out_dir, file_stem=None):
         "metrics": json.dumps(metrics),
     }
     if flags is not None:
-        props["uncertainty"] = json.dumps(flags)
+        props["uncertainty"] = json.dumps(flags, allow_nan=False)
     del ds
     for k, v in props.items():
         entry = m.metadata_props.add()
@@ -117,7 +117,7 @@ def export(run, out_dir, file_stem=None):
         "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics,
         **({} if flags is None else {"flags": {"threshold": flags["threshold"], "report": flags["report"]}})})
     manifest["models"].sort(key=lambda e: e["file"])
-    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
+    manifest_path.write_text(json.dumps(manifest, indent=1, allow_nan=False) + "\n")
     print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), sha256 {sha256(path)[:16]}…")
     return path
 

@@ -149,7 +149,7 @@ def auroc(score, positive):
     """Probability that a random positive scores above a random negative (ties count half)."""
     from sklearn.metrics import roc_auc_score
     if positive.all() or not positive.any():
-        return float("nan")
+        return None  # undefined without both classes (JSON has no NaN)
     return float(roc_auc_score(positive, score))
 
 
@@ -242,9 +242,20 @@ def run_uncertainty(run, fit_extra, tests, seed=11):
     report["reliability"] = diagrams
     torch.save({"head": head.state_dict(), "width": int(fit[2].shape[1]), "lo": lo, "hi": hi,
                 "calibration": curves, "threshold": threshold, "report": report}, Path(run) / "uncertainty.pt")
-    (Path(run) / "uncertainty.json").write_text(json.dumps(report, indent=1) + "\n")
+    (Path(run) / "uncertainty.json").write_text(json.dumps(finite(report), indent=1) + "\n")
     write_report(meta["ion"], run, report, diagrams)
     return report
+
+
+def finite(value):
+    """NaN → None, recursively: metadata and manifest must be strict JSON."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def load_head(run):
@@ -257,7 +268,7 @@ def load_head(run):
     head.eval()
     return head, {"method": "se-head", "calibration": saved["calibration"]["inside"],
                   "calibration_outside": saved["calibration"]["outside"], "threshold": saved["threshold"],
-                  "report": saved["report"]["sets"]}
+                  "report": finite(saved["report"]["sets"])}
 
 
 def replace_section(doc, name, body):
@@ -284,7 +295,7 @@ def write_report(ion, run, report, diagrams):
         dom = f"{100 * r['in_domain_share']:.0f} %" if "in_domain_share" in r else "100 %"
         rows.append(f"| {name} | {r['n']} | {dom} | {r['true_outliers']} ({100 * r['true_outliers'] / r['n']:.2f} %) | "
                     f"{r['flagged']} ({100 * r['flagged_share']:.2f} %) | {100 * r['recall']:.1f} % | "
-                    f"{100 * r['precision']:.1f} % | {r['auroc']:.3f} |")
+                    f"{100 * r['precision']:.1f} % | {'–' if r['auroc'] is None else format(r['auroc'], '.3f')} |")
     body = "\n".join([
         f"### Outlier flags: {ion} (`{Path(run).name}`)", "",
         f"SE head fitted on {report['fit_size']} held-out spectra (validation split + out-of-domain and Oh/C4v fit sets), "
