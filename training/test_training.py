@@ -115,3 +115,41 @@ class MetricsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class UncertaintyTest(unittest.TestCase):
+    def test_calibration_is_decreasing_in_predicted_se_and_the_threshold_keeps_the_recall(self):
+        import uncertainty
+        rng = np.random.default_rng(3)
+        log_pred = rng.uniform(-3, 0, 4000)
+        se = 10 ** (log_pred + rng.normal(0, 0.2, 4000))  # the estimate tracks the true SE with noise
+        curve = uncertainty.calibrate(log_pred, se)
+        self.assertTrue(np.all(np.diff(curve["confidence"]) <= 1e-12), "P(SE < 10 %) falls as predicted SE grows")
+        curves = {"inside": curve, "outside": curve}
+        conf = uncertainty.confidence(curves, log_pred, np.ones(4000, bool), np.ones(4000, bool))
+        threshold = uncertainty.choose_threshold(conf, se, target=0.97)
+        report = uncertainty.flag_report(conf, se, threshold)
+        self.assertGreaterEqual(report["recall"], 0.97)
+        self.assertLess(report["flagged_share"], 0.8, "not everything flagged")
+        self.assertGreater(report["auroc"], 0.9)
+        unphysical = uncertainty.confidence(curves, log_pred[:3], np.ones(3, bool), np.zeros(3, bool))
+        self.assertTrue(np.all(unphysical == 0), "an unphysical output has confidence 0")
+
+    def test_the_se_head_exports_as_a_second_onnx_output(self):
+        import uncertainty
+        cfg = TrainConfig(arch="voigt-lines", train_dir="-", hidden=[16, 16], lines=8)
+        net = models.build(cfg, META).eval()
+        head = uncertainty.SeHead(16, META["domain_min"], META["domain_max"], hidden=8).eval()
+        graph = uncertainty.WithPredictedSe(net, head).eval()
+        params = torch.tensor(META["domain_max"], dtype=torch.float32).repeat(2, 1)
+        spectrum, se = graph(params)
+        self.assertTrue(torch.allclose(spectrum, net(params), atol=1e-6), "the shared body gives the same spectrum")
+        self.assertTrue(bool((se > 0).all()))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "m.onnx"
+            torch.onnx.export(graph, params, str(path), opset_version=17, input_names=["params"],
+                              output_names=["spectrum", "predicted_se"],
+                              dynamic_axes={"params": {0: "b"}, "spectrum": {0: "b"}, "predicted_se": {0: "b"}})
+            m = onnx.load(str(path))
+            onnx.checker.check_model(m)
+            self.assertEqual(["spectrum", "predicted_se"], [o.name for o in m.graph.output])

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xasflow.avro.PixelAudit;
 import io.xasflow.avro.PixelFlag;
 import io.xasflow.avro.PixelParameters;
 import io.xasflow.avro.PixelSpectrum;
@@ -94,7 +95,38 @@ class AvroSchemaRoundTripTest {
         roundTrip("xas.scans", ScanSummary.newBuilder().setScanId("scan-1").setWidth(100).setHeight(100)
                 .setPixels(10000).setOutliers(12).setRejected(3).setPixelsByIon(Map.of("Ni2+", 6000L, "Fe3+", 4000L))
                 .setMeanConfidence(0.97).setFirstAcquiredAt(Instant.ofEpochMilli(1_700_000_000_000L))
-                .setCompletedAt(Instant.ofEpochMilli(1_700_000_060_000L)).build());
+                .setCompletedAt(Instant.ofEpochMilli(1_700_000_060_000L)).setEngineSpectra(7).setAuditedPixels(61)
+                .setAuditMismatches(2).setAuditsSkipped(1).setAuditsLost(0).setAuditSeMedian(0.012)
+                .setAuditSeP95(0.08).setAuditSeMax(0.14).setSampleAuditedPixels(50).setSampleSeMedian(0.011)
+                .build());
+    }
+
+    @Test
+    void scanSummaryWrittenBeforeTheAuditFieldsReadsWithTheirDefaults() {
+        // BACKWARD compatibility: a consumer with today's schema reads a summary from before the audit lane
+        org.apache.avro.Schema old = org.apache.avro.SchemaBuilder.record("ScanSummary").namespace("io.xasflow.avro")
+                .fields().requiredString("scan_id").requiredInt("width").requiredInt("height").requiredLong("pixels")
+                .requiredLong("outliers").requiredLong("rejected").name("pixels_by_ion").type().map().values()
+                .longType().noDefault().requiredDouble("mean_confidence").name("first_acquired_at").type(
+                        org.apache.avro.LogicalTypes.timestampMillis().addToSchema(org.apache.avro.Schema.create(
+                                org.apache.avro.Schema.Type.LONG))).noDefault().name("completed_at").type(
+                        org.apache.avro.LogicalTypes.timestampMillis().addToSchema(org.apache.avro.Schema.create(
+                                org.apache.avro.Schema.Type.LONG))).noDefault().endRecord();
+        assertTrue(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(ScanSummary.getClassSchema(), old)
+                .getType() == org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void pixelAuditRoundTrip() {
+        List<Float> exact = new ArrayList<>();
+        for (int c = 0; c < 501; c++) {
+            exact.add((float) Math.exp(-(c - 90) * (c - 90) / 150.0));
+        }
+        roundTrip("xas.audit", PixelAudit.newBuilder().setScanId("scan-1").setX(4).setY(5).setIon("Ni2+")
+                .setReason("OUTLIER").setModelId("Ni2+.onnx@2598d53740e0").setConfidence(0.3).setPredictedSe(0.12)
+                .setMeasuredSe(0.15).setMismatch(true).setEnergyStartEv(847.7).setEnergyStepEv(0.06)
+                .setExactIntensities(exact).setEngineMs(1.4).setEngineVersion("1.0.0")
+                .setAuditedAt(Instant.ofEpochMilli(1_700_000_000_789L)).build());
     }
 
     @Test
