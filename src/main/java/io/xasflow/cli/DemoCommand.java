@@ -47,6 +47,10 @@ final class DemoCommand implements Callable<Integer> {
             + " 0 = any free port, -1 = none (default: ${DEFAULT-VALUE})")
     int metricsPort = 9404;
 
+    @Option(names = "--scans", description = "scans published back to back; > 1 measures the sustained rate"
+            + " (default: ${DEFAULT-VALUE})")
+    int scans = 1;
+
     @Option(names = "--set", description = "processor configuration KEY=VALUE (see run --list-config); repeatable")
     java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
@@ -63,9 +67,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("scan size " + width + "×" + height + " must be positive");
         }
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(width, height, rate, partitions, models,
-                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode, overrides));
+                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode, overrides, scans));
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("xasflow demo: %d×%d scan, %d pixels published%n", width, height, r.pixels());
+        o.printf("xasflow demo: %d × (%d×%d scan), %d pixels published%n", scans, width, height, r.pixels());
         o.printf("  spectra %d (distinct pixels %d), flags %d, rejected %d, outliers %d%n", r.spectra(),
                 r.distinctSpectra(), r.flags(), r.rejected(), r.outliers());
         for (ScanSummary s : r.summaries()) {

@@ -32,7 +32,13 @@ public final class EmbeddedDemo {
     /** What the demo is asked to do. */
     public record Options(int width, int height, double pixelsPerSecond, int partitions, Path modelsDir, Path outDir,
                           Duration timeout, long seed, int metricsPort, String servingMode,
-                          Map<String, String> overrides) {}
+                          Map<String, String> overrides, int scans) {
+        public Options {
+            if (scans <= 0) {
+                throw new IllegalArgumentException("scans=" + scans + " must be > 0");
+            }
+        }
+    }
 
     /** What a consumer of the outputs saw. */
     public record Result(long pixels, long spectra, long flags, long rejected, long outliers, long distinctSpectra,
@@ -79,8 +85,13 @@ public final class EmbeddedDemo {
             kafka.createTopics(outputs, o.partitions());
             kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_AUDIT)), o.partitions());
             SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url(), null);
-            SyntheticSample sample = new SyntheticSample("demo-" + o.seed(), o.width(), o.height(), ions, o.seed(),
-                    System.currentTimeMillis());
+            List<SyntheticSample> samples = new java.util.ArrayList<>();
+            for (int k = 0; k < o.scans(); k++) {  // one sample per scan, back to back (sustained-rate runs)
+                samples.add(new SyntheticSample("demo-" + o.seed() + (o.scans() == 1 ? "" : "-" + (k + 1)), o.width(),
+                        o.height(), ions, o.seed() + k, System.currentTimeMillis()));
+            }
+            SyntheticSample sample = samples.get(0);
+            long pixels = (long) o.scans() * sample.pixels();
             try (XasflowProcessor processor = new XasflowProcessor(config);
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs,
                          o.outDir() != null)) {
@@ -90,24 +101,24 @@ public final class EmbeddedDemo {
                 }
                 waitForRunning(processor, Duration.ofSeconds(60));
                 long start = System.nanoTime();
-                LOG.info("simulating a " + o.width() + "×" + o.height() + " scan of " + ions + " at "
+                LOG.info("simulating " + o.scans() + " " + o.width() + "×" + o.height() + " scan(s) of " + ions + " at "
                         + (o.pixelsPerSecond() > 0 ? o.pixelsPerSecond() + " pixels/s" : "full speed"));
-                CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> ScanSimulator.publish(sample,
-                        kafka.bootstrapServers(), registry, config.getString(StreamConfig.TOPIC_PIXELS),
-                        o.pixelsPerSecond(), Map.of()));
+                CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> samples.stream().mapToLong(
+                        scan -> ScanSimulator.publish(scan, kafka.bootstrapServers(), registry,
+                                config.getString(StreamConfig.TOPIC_PIXELS), o.pixelsPerSecond(), Map.of())).sum());
                 long deadline = System.nanoTime() + o.timeout().toNanos();
-                while (!(feed.isDone() && collector.scanSummaries().size() >= 1
-                        && collector.distinctSpectrumPixels() + collector.rejectedCount() >= sample.pixels()
-                        && collector.distinctFlagPixels() + collector.rejectedCount() >= sample.pixels())) {
+                while (!(feed.isDone() && collector.scanSummaries().size() >= o.scans()
+                        && collector.distinctSpectrumPixels() + collector.rejectedCount() >= pixels
+                        && collector.distinctFlagPixels() + collector.rejectedCount() >= pixels)) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("demo timed out after " + o.timeout() + ": "
                                 + collector.spectraCount() + " spectra, " + collector.flagsCount() + " flags, "
-                                + collector.scanSummaries().size() + " summaries of " + sample.pixels() + " pixels");
+                                + collector.scanSummaries().size() + " summaries of " + pixels + " pixels");
                     }
-                    collector.poll(Duration.ofMillis(200));
+                    collector.poll(Duration.ofMillis(50));
                 }
+                double seconds = (System.nanoTime() - start) / 1e9;  // first pixel published → last record seen
                 collector.poll(Duration.ofMillis(500));  // anything beyond the expected counts would be a duplicate
-                double seconds = (System.nanoTime() - start) / 1e9;
                 List<Path> images = List.of();
                 if (o.outDir() != null) {
                     Files.createDirectories(o.outDir());

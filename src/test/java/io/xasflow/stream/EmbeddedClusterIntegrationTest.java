@@ -20,7 +20,7 @@ class EmbeddedClusterIntegrationTest {
     void aTenThousandPixelScanYieldsExactlyOneSpectrumAndFlagPerPixelAndOneSummary() throws Exception {
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(100, 100, 0, 4, Path.of("models-onnx"), null,
                 Duration.ofMinutes(8), 11, -1, "network",
-                Map.of()));
+                Map.of(), 1));
         assertEquals(10_000, r.pixels());
         assertEquals(10_000, r.spectra(), "spectra records");
         assertEquals(10_000, r.distinctSpectra(), "distinct pixels with a spectrum");
