@@ -89,6 +89,16 @@ public final class ProcessorMetrics {
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Engine time added to one micro-batch by hybrid or exact serving ({@code pixels} computed by the engine). */
+    public void engineServed(String ion, int pixels, long nanos) {
+        Counter.builder("xasflow.engine.spectra").description("Published spectra computed by the exact engine")
+                .tag("ion", ion).register(registry).increment(pixels);
+        Timer.builder("xasflow.engine.batch.latency").description("Engine time added to a micro-batch (hybrid, exact)")
+                .tag("ion", ion).serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(25),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
     public void published(int spectra, int flags, int outlierCount) {
         spectraOut.increment(spectra);
         flagsOut.increment(flags);

@@ -79,7 +79,6 @@ public final class FlaggedPredictor {
         List<SpectrumOrigin> origins = new ArrayList<>(Collections.nCopies(rows, SpectrumOrigin.NETWORK));
         List<Integer> doubted = new ArrayList<>();
         UncertaintyModel uncertainty = UncertaintyModel.of(meta);
-        double threshold = outlierThreshold < 0 ? uncertainty.recommendedThreshold() : outlierThreshold;
         for (int r = 0; r < rows; r++) {
             List<FlagReason> reasons = new ArrayList<>(2);
             boolean inside = meta.inDomain(params, r * SpectrumModel.PARAMETERS);
@@ -92,6 +91,7 @@ public final class FlaggedPredictor {
                 reasons.add(FlagReason.UNPHYSICAL);
                 confidence = 0.0;
             }
+            double threshold = outlierThreshold < 0 ? uncertainty.recommendedThreshold(inside) : outlierThreshold;
             boolean outlier = confidence < threshold;
             if (outlier && reasons.isEmpty()) {
                 reasons.add(FlagReason.HIGH_UNCERTAINTY);
@@ -101,12 +101,15 @@ public final class FlaggedPredictor {
                 doubted.add(r);
             }
         }
+        long engineNanos = 0;
         if (!doubted.isEmpty()) {  // hybrid: the doubted pixels' spectra come from the engine before publication
+            long started = System.nanoTime();
             engine.computeInto(ion, params, doubted.stream().mapToInt(Integer::intValue).toArray(), spectra, channels);
+            engineNanos = System.nanoTime() - started;
             doubted.forEach(r -> origins.set(r, SpectrumOrigin.ENGINE));
         }
         return new ScoredBatch(spectra, channels, meta.energyStartEv(), meta.energyStepEv(), model.id(),
-                meta.contractVersion(), model.providerInUse().key(), flags, origins);
+                meta.contractVersion(), model.providerInUse().key(), flags, origins, engineNanos);
     }
 
     private ScoredBatch exact(String ion, float[] params, int rows) {
@@ -116,11 +119,13 @@ public final class FlaggedPredictor {
         for (int r = 0; r < rows; r++) {
             all[r] = r;
         }
+        long started = System.nanoTime();
         engine.computeInto(ion, params, all, spectra, axis.channels());
+        long engineNanos = System.nanoTime() - started;
         PixelFlag exact = new PixelFlag(1.0, 0.0, false, List.of());
         return new ScoredBatch(spectra, axis.channels(), axis.startEv(), axis.stepEv(), ExactEngine.MODEL_ID,
                 SpectrumEngine.CONTRACT_VERSION, ScoredBatch.ENGINE_PROVIDER, Collections.nCopies(rows, exact),
-                Collections.nCopies(rows, SpectrumOrigin.ENGINE));
+                Collections.nCopies(rows, SpectrumOrigin.ENGINE), engineNanos);
     }
 
     static boolean isBoxNormalised(float[] spectra, int offset, int channels) {

@@ -11,9 +11,11 @@ import java.util.List;
  * @param modelVersion  physics-contract version the model was trained under
  * @param provider      execution provider that ran the model (cpu, cuda); "engine" for engine rows
  * @param origins       per row: the network's spectrum, or the exact engine's (hybrid and exact serving)
+ * @param engineNanos   wall time spent in the exact engine for this batch (the latency hybrid serving adds)
  */
 public record ScoredBatch(float[] spectra, int channels, double energyStartEv, double energyStepEv, String modelId,
-                          String modelVersion, String provider, List<PixelFlag> flags, List<SpectrumOrigin> origins) {
+                          String modelVersion, String provider, List<PixelFlag> flags, List<SpectrumOrigin> origins,
+                          long engineNanos) {
     public static final String ENGINE_PROVIDER = "engine";
 
     public ScoredBatch {

@@ -13,7 +13,7 @@ import io.xasflow.inference.ModelMetadata;
 public final class UncertaintyModel {
     /** The threshold for a model that recommends none. */
     public static final double DEFAULT_THRESHOLD = 0.5;
-    private static final UncertaintyModel NONE = new UncertaintyModel(null, null, DEFAULT_THRESHOLD);
+    private static final UncertaintyModel NONE = new UncertaintyModel(null, null, DEFAULT_THRESHOLD, DEFAULT_THRESHOLD);
 
     /** One isotonic curve: confidence at increasing log10 SE knots, linear in between, flat beyond. */
     private record Curve(double[] logSe, double[] confidence) {
@@ -38,12 +38,14 @@ public final class UncertaintyModel {
 
     private final Curve inside;
     private final Curve outside;
-    private final double recommendedThreshold;
+    private final double thresholdInside;
+    private final double thresholdOutside;
 
-    private UncertaintyModel(Curve inside, Curve outside, double recommendedThreshold) {
+    private UncertaintyModel(Curve inside, Curve outside, double thresholdInside, double thresholdOutside) {
         this.inside = inside;
         this.outside = outside;
-        this.recommendedThreshold = recommendedThreshold;
+        this.thresholdInside = thresholdInside;
+        this.thresholdOutside = thresholdOutside;
     }
 
     public static UncertaintyModel of(ModelMetadata metadata) {
@@ -55,11 +57,13 @@ public final class UncertaintyModel {
         Curve out = u.has("calibration_outside") ? curve(metadata.ion(), "calibration_outside",
                 u.get("calibration_outside")) : null;
         double threshold = u.path("threshold").asDouble(DEFAULT_THRESHOLD);
-        if (!(threshold >= 0 && threshold <= 1)) {
-            throw new IllegalArgumentException(metadata.ion() + ": recommended threshold " + threshold
-                    + " outside [0, 1]");
+        double thresholdOutside = u.path("threshold_outside").asDouble(threshold);
+        for (double t : new double[] {threshold, thresholdOutside}) {
+            if (!(t >= 0 && t <= 1)) {
+                throw new IllegalArgumentException(metadata.ion() + ": recommended threshold " + t + " outside [0, 1]");
+            }
         }
-        return new UncertaintyModel(in, out, threshold);
+        return new UncertaintyModel(in, out, threshold, thresholdOutside);
     }
 
     private static Curve curve(String ion, String name, JsonNode node) {
@@ -90,9 +94,12 @@ public final class UncertaintyModel {
         return inside != null;
     }
 
-    /** The threshold measured for this model (the default for a model without an SE head). */
-    public double recommendedThreshold() {
-        return recommendedThreshold;
+    /**
+     * The threshold measured for this model on inputs inside (97 % recall) or outside (99.9 % recall) its trained box;
+     * the default for a model without an SE head.
+     */
+    public double recommendedThreshold(boolean insideDomain) {
+        return insideDomain ? thresholdInside : thresholdOutside;
     }
 
     /**

@@ -184,7 +184,10 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
             }
             long started = System.nanoTime();
             ScoredBatch scored = predictor.predict(ion, params, batch.size());
-            metrics.batch(ion, batch.size(), System.nanoTime() - started);
+            metrics.batch(ion, batch.size(), System.nanoTime() - started - scored.engineNanos());
+            if (scored.engineRows() > 0) {
+                metrics.engineServed(ion, (int) scored.engineRows(), scored.engineNanos());
+            }
             publish(batch, params, scored);
             for (KeyValue<String, byte[]> e : slice) {
                 buffer.delete(e.key);

@@ -21,9 +21,10 @@ class UncertaintyModelTest {
     void interpolatesTheCalibrationCurveInLogSeAndUsesTheSideOfTheBox() throws Exception {
         UncertaintyModel u = UncertaintyModel.of(metadata("{\"calibration\": {\"log_se\": [-2, -1], \"confidence\": "
                 + "[1.0, 0.2]}, \"calibration_outside\": {\"log_se\": [-2, -1], \"confidence\": [0.9, 0.0]},"
-                + " \"threshold\": 0.95}"));
+                + " \"threshold\": 0.95, \"threshold_outside\": 0.99}"));
         assertTrue(u.calibrated());
-        assertEquals(0.95, u.recommendedThreshold());
+        assertEquals(0.95, u.recommendedThreshold(true));
+        assertEquals(0.99, u.recommendedThreshold(false));
         assertEquals(1.0, u.confidence(0.001, true), 1e-12, "flat below the first knot");
         assertEquals(0.6, u.confidence(Math.pow(10, -1.5), true), 1e-12, "halfway in log SE");
         assertEquals(0.2, u.confidence(0.5, true), 1e-12, "flat beyond the last knot");
@@ -35,7 +36,7 @@ class UncertaintyModelTest {
     void aModelWithoutAnSeHeadTrustsItsDomainOnly() throws Exception {
         UncertaintyModel u = UncertaintyModel.of(metadata("{}"));
         assertFalse(u.calibrated());
-        assertEquals(UncertaintyModel.DEFAULT_THRESHOLD, u.recommendedThreshold());
+        assertEquals(UncertaintyModel.DEFAULT_THRESHOLD, u.recommendedThreshold(true));
         assertEquals(1.0, u.confidence(0.3, true));
         assertEquals(0.0, u.confidence(0.01, false));
     }

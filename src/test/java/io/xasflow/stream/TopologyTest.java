@@ -272,6 +272,9 @@ class TopologyTest {
             assertTrue(flagged.stream().anyMatch(f -> f.getX() == 1 && f.getOutlier()
                     && f.getReasons().contains("OUT_OF_DOMAIN")));
             assertEquals(1, scans.readValuesToList().get(0).getEngineSpectra());
+            assertEquals(1.0, metrics.registry().get("xasflow.engine.spectra").counter().count());
+            assertEquals(1L, metrics.registry().get("xasflow.engine.batch.latency").timer().count(),
+                    "the latency hybrid serving added is measured");
         }
     }
 
