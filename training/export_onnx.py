@@ -59,20 +59,10 @@ def export(run, out_dir, file_stem=None):
     fresh = lo + (hi - lo) * np.random.default_rng(PARITY_SEED).random((PARITY_ROWS, 9), dtype=np.float32)
     head, flags = uncertainty.load_head(run)
     graph = net if head is None else uncertainty.WithPredictedSe(net, head).eval()
-    outputs = ["spectrum"] if head is None else ["spectrum", "predicted_se"]
-    with torch.no_grad():
-        result = graph(torch.from_numpy(fresh))
-    expected = {"spectrum": (result if head is None else result[0]).numpy()}
-    if head is not None:
-        expected["predicted_se"] = result[1].numpy()
-    torch.onnx.export(graph, torch.from_numpy(fresh[:2]), str(path), opset_version=OPSET, input_names=["params"],
-                      output_names=outputs, dynamic_axes={name: {0: "batch"} for name in ["params"] + outputs},
-                      do_constant_folding=True)
 
     metrics_path = Path(run) / "metrics.json"
     metrics = headline(json.loads(metrics_path.read_text())) if metrics_path.exists() else {}
     ds = data.load(cfg.train_dir, cfg.train_limit or None)
-    m = onnx.load(str(path))
     props = {
         "ion": ion,
         "architecture": cfg.arch,
@@ -85,6 +75,7 @@ def export(run, out_dir, file_stem=None):
         "outputs": json.dumps({"spectrum": "float32 (N, 501), box-normalised intensities on energy_axis",
                                **({} if head is None else {"predicted_se": "float32 (N,), the SE head's estimate of "
                                                            "Σ|p − a| / Σ|p + a| (fraction); calibration in 'uncertainty'"})}),
+        "lifetime_step_ev": str(meta["lifetime_step_ev"]),
         "contract_version": str(meta["contract_version"]),
         "engine_version": str(meta["engine_version"]),
         "dataset_size": str(len(ds)),
@@ -99,27 +90,51 @@ def export(run, out_dir, file_stem=None):
     if flags is not None:
         props["uncertainty"] = json.dumps(flags, allow_nan=False)
     del ds
+    save_model(graph, path, props, fresh, out_dir / "parity" / f"{stem}.npz")
+    list_in_manifest(out_dir, {
+        "ion": ion, "file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
+        "architecture": cfg.arch, "trained_domain": meta["domain"],
+        "domain_min": [float(v) for v in meta["domain_min"]], "domain_max": [float(v) for v in meta["domain_max"]],
+        "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics,
+        **({} if flags is None else {"flags": {"threshold": flags["threshold"], "report": flags["report"]}})})
+    print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), sha256 {sha256(path)[:16]}…")
+    return path
+
+
+def output_names(graph):
+    return ["spectrum", "predicted_se"] if isinstance(graph, uncertainty.WithPredictedSe) else ["spectrum"]
+
+
+def save_model(graph, path, props, parity_params, parity_path):
+    """Writes `graph` to `path` at opset 17 with its metadata, and the parity fixture: `parity_params` and
+    PyTorch's outputs for them, which the Java parity test compares ONNX Runtime against."""
+    outputs = output_names(graph)
+    with torch.no_grad():
+        result = graph(torch.from_numpy(parity_params))
+    result = result if isinstance(result, tuple) else (result,)
+    expected = {name: r.numpy() for name, r in zip(outputs, result)}
+    torch.onnx.export(graph, torch.from_numpy(parity_params[:2]), str(path), opset_version=OPSET,
+                      input_names=["params"], output_names=outputs,
+                      dynamic_axes={name: {0: "batch"} for name in ["params"] + outputs}, do_constant_folding=True)
+    m = onnx.load(str(path))
     for k, v in props.items():
         entry = m.metadata_props.add()
         entry.key, entry.value = k, v
     m.producer_name = "xasflow training/export_onnx.py"
     onnx.checker.check_model(m)
     onnx.save(m, str(path))
-    np.savez(out_dir / "parity" / f"{stem}.npz", params=fresh, **expected)
+    np.savez(parity_path, params=parity_params, **expected)
+    return expected
 
-    manifest_path = out_dir / "manifest.json"
+
+def list_in_manifest(out_dir, entry):
+    """Adds or replaces (by file name) one model's entry in <out_dir>/manifest.json."""
+    manifest_path = Path(out_dir) / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"models": []}
-    manifest["models"] = [e for e in manifest["models"] if e["file"] != path.name]
-    manifest["models"].append({
-        "ion": ion, "file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
-        "architecture": cfg.arch, "trained_domain": meta["domain"],
-        "domain_min": [float(v) for v in meta["domain_min"]], "domain_max": [float(v) for v in meta["domain_max"]],
-        "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics,
-        **({} if flags is None else {"flags": {"threshold": flags["threshold"], "report": flags["report"]}})})
+    manifest["models"] = [e for e in manifest["models"] if e["file"] != entry["file"]]
+    manifest["models"].append(entry)
     manifest["models"].sort(key=lambda e: e["file"])
     manifest_path.write_text(json.dumps(manifest, indent=1, allow_nan=False) + "\n")
-    print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), sha256 {sha256(path)[:16]}…")
-    return path
 
 
 def main():

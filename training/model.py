@@ -190,6 +190,16 @@ class SplitLCNN(nn.Module):
         return torch.cat(parts, dim=1)
 
 
+def stepwise_inverse_dft(spectrum, k1, k2, inverse_dft, step_channel):
+    """(B, 2K) cosine and sine parts, the Γ1 and Γ2 transfer functions (B, K) -> (B, 501) with the stepwise Γ(ω).
+
+    Γ(ω) depends on the channel, not on the line: each width is transformed back only onto its own channels, which
+    halves the largest matrix product of the graph (and gives the same numbers as masking two full products)."""
+    low = (spectrum * torch.cat([k1, k1], 1)) @ inverse_dft[:, :step_channel]       # channels below the step, Γ1
+    high = (spectrum * torch.cat([k2, k2], 1)) @ inverse_dft[:, step_channel:]      # the rest, Γ2
+    return torch.cat([low, high], 1)
+
+
 class VoigtBroadening(nn.Module):
     """Exact Voigt broadening of a base spectrum on the energy grid, with the stepwise lifetime width Γ(ω).
 
@@ -220,6 +230,7 @@ class VoigtBroadening(nn.Module):
         self.register_buffer("frequency", (k / (fft_length * step_ev)).float())     # t in 1/eV
         energies = start_ev + step_ev * torch.arange(channels, dtype=torch.float64)
         self.register_buffer("below_step", (energies < lifetime_step_ev).float())
+        self.step_channel = int((energies < lifetime_step_ev).sum())  # channels below it use Γ1, the rest Γ2
         self.sigma0_sq = (sigma0_ev * FWHM_TO_SIGMA) ** 2
         self.gamma0 = gamma0_ev
         self.base_channels = base
@@ -234,9 +245,7 @@ class VoigtBroadening(nn.Module):
         spectrum = base @ self.forward_dft                                  # (B, 2K): cosine and sine parts
         k1 = self.kernel(params[:, 6], params[:, 7])
         k2 = self.kernel(params[:, 6], params[:, 8])
-        low = (spectrum * torch.cat([k1, k1], 1)) @ self.inverse_dft        # (B, 501) with Γ1
-        high = (spectrum * torch.cat([k2, k2], 1)) @ self.inverse_dft       # (B, 501) with Γ2
-        return low * self.below_step + high * (1 - self.below_step)
+        return stepwise_inverse_dft(spectrum, k1, k2, self.inverse_dft, self.step_channel)
 
 
 def box_normalise(x):  # (B, 501) -> (B, 501) in [0, 1]
@@ -294,6 +303,7 @@ class VoigtLines(nn.Module):
         self.register_buffer("angular_frequency", (2 * math.pi * k / (fft_length * step_ev)).float())  # 2πt, 1/eV
         energies = start_ev + step_ev * torch.arange(channels, dtype=torch.float64)
         self.register_buffer("below_step", (energies < lifetime_step_ev).float())
+        self.step_channel = int((energies < lifetime_step_ev).sum())  # channels below it use Γ1, the rest Γ2
         self.harmonics = fft_length // 2 + 1
         self.register_buffer("fine_harmonics", torch.arange(32, dtype=torch.float32))
         self.register_buffer("coarse_harmonics", 32 * torch.arange((self.harmonics + 31) // 32, dtype=torch.float32))
@@ -320,9 +330,7 @@ class VoigtLines(nn.Module):
         spectrum = self.line_sums(positions, weights)                               # (B, 2K)
         k1 = self.kernel(params[:, 6], params[:, 7])
         k2 = self.kernel(params[:, 6], params[:, 8])
-        low = (spectrum * torch.cat([k1, k1], 1)) @ self.inverse_dft
-        high = (spectrum * torch.cat([k2, k2], 1)) @ self.inverse_dft
-        return low * self.below_step + high * (1 - self.below_step)
+        return stepwise_inverse_dft(spectrum, k1, k2, self.inverse_dft, self.step_channel)
 
 
 class VoigtLineNet(nn.Module):

@@ -113,8 +113,52 @@ class MetricsTest(unittest.TestCase):
         self.assertAlmostEqual(2.0, result["r_mepd"])
 
 
-if __name__ == "__main__":
-    unittest.main()
+
+class RegraphTest(unittest.TestCase):
+    def test_a_committed_model_is_rebuilt_from_its_weights_with_the_same_outputs(self):
+        import dataclasses
+        import json
+
+        import export_onnx
+        import regraph_onnx
+        import uncertainty
+        cfg = TrainConfig(arch="voigt-lines", train_dir="-", hidden=[16, 16], lines=8)
+        torch.manual_seed(3)
+        net = models.build(cfg, META).eval()
+        graph = uncertainty.WithPredictedSe(net, uncertainty.SeHead(16, META["domain_min"], META["domain_max"],
+                                                                    hidden=8)).eval()
+        lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
+        params = lo + (hi - lo) * np.random.default_rng(1).random((20, 9), dtype=np.float32)
+        props = {"ion": "Ni2+", "training_config": json.dumps(dataclasses.asdict(cfg)),
+                 "energy_axis": json.dumps(META["energy_axis"]), "lifetime_step_ev": str(META["lifetime_step_ev"]),
+                 "domain_min": json.dumps(META["domain_min"]), "domain_max": json.dumps(META["domain_max"])}
+        with tempfile.TemporaryDirectory() as tmp:
+            path, parity = Path(tmp) / "Ni2+.onnx", Path(tmp) / "parity" / "Ni2+.npz"
+            parity.parent.mkdir()
+            before = export_onnx.save_model(graph, path, props, params, parity)
+            export_onnx.list_in_manifest(tmp, {"ion": "Ni2+", "file": path.name, "sha256": "old", "bytes": 0})
+            regraph_onnx.regraph(path)
+            after = dict(np.load(parity))
+            for name in ("spectrum", "predicted_se"):
+                self.assertLess(np.abs(after[name] - before[name]).max(), 1e-5, name)
+            entry = json.loads((Path(tmp) / "manifest.json").read_text())["models"][0]
+            self.assertEqual(export_onnx.sha256(path), entry["sha256"])
+            self.assertEqual({p.key: p.value for p in onnx.load(str(path)).metadata_props}, props)
+            np.savez(parity, **{**after, "spectrum": after["spectrum"] + 1e-3})  # a fixture the graph cannot meet
+            with self.assertRaises(SystemExit):
+                regraph_onnx.regraph(path)
+
+    def test_stepwise_inverse_dft_equals_masking_two_full_products(self):
+        lines = models.VoigtLines(847.7, 0.06, 501, META["lifetime_step_ev"])
+        spectrum = torch.randn(3, 2 * lines.harmonics)
+        k1, k2 = torch.rand(3, lines.harmonics), torch.rand(3, lines.harmonics)
+        low = (spectrum * torch.cat([k1, k1], 1)) @ lines.inverse_dft
+        high = (spectrum * torch.cat([k2, k2], 1)) @ lines.inverse_dft
+        want = low * lines.below_step + high * (1 - lines.below_step)
+        got = models.stepwise_inverse_dft(spectrum, k1, k2, lines.inverse_dft, lines.step_channel)
+        self.assertLess((got - want).abs().max().item(), 1e-5)
+
+
 
 
 class UncertaintyTest(unittest.TestCase):
@@ -153,3 +197,7 @@ class UncertaintyTest(unittest.TestCase):
             m = onnx.load(str(path))
             onnx.checker.check_model(m)
             self.assertEqual(["spectrum", "predicted_se"], [o.name for o in m.graph.output])
+
+
+if __name__ == "__main__":
+    unittest.main()
