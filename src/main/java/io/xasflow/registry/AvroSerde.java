@@ -1,7 +1,8 @@
 package io.xasflow.registry;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -40,12 +43,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final boolean isKey;
     private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
     private final SpecificDatumWriter<T> writer;
+    /** Size of the last record written: the next buffer starts that large (spectra are ~2 kB, pixels ~100 B). */
+    private volatile int sizeHint = 256;
 
     public AvroSerde(SchemaRegistryClient registry, Schema readerSchema, boolean isKey) {
         this.registry = registry;
         this.readerSchema = readerSchema;
         this.isKey = isKey;
-        this.writer = new SpecificDatumWriter<>(readerSchema, SpecificData.getForSchema(readerSchema));
+        this.writer = new PrimitiveArrayWriter<>(readerSchema);
     }
 
     /** Serde for a generated record class, e.g. {@code AvroSerde.forValues(client, PixelParameters.getClassSchema())}. */
@@ -65,13 +70,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             }
             int id = registry.register(subject(topic, isKey), readerSchema);
             try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+                Bytes out = new Bytes(sizeHint);
                 out.write(MAGIC);
                 out.write(ByteBuffer.allocate(4).putInt(id).array());
                 BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
                 writer.write(record, encoder);
                 encoder.flush();
-                return out.toByteArray();
+                byte[] bytes = out.toByteArray();
+                sizeHint = bytes.length;
+                return bytes;
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("cannot serialise " + readerSchema.getFullName() + " for topic "
                         + topic + ": " + e.getMessage(), e);
@@ -107,6 +114,65 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             }
             throw new SerializationException("topic " + topic + ": cannot read a " + readerSchema.getName()
                     + " written with schema id " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes float arrays built as {@link PrimitivesArrays.FloatArray} element by element as floats: the generic
+     * writer iterates a {@code List<Float>} and boxes every one of a spectrum's 501 channels.
+     */
+    private static final class PrimitiveArrayWriter<T> extends SpecificDatumWriter<T> {
+        PrimitiveArrayWriter(Schema schema) {
+            super(schema, SpecificData.getForSchema(schema));
+        }
+
+        @Override
+        protected void writeArray(Schema schema, Object datum, Encoder out) throws IOException {
+            if (!(datum instanceof PrimitivesArrays.FloatArray floats) || schema.getElementType().getType() != Schema.Type.FLOAT) {
+                super.writeArray(schema, datum, out);
+                return;
+            }
+            int size = floats.size();
+            out.writeArrayStart();
+            out.setItemCount(size);
+            for (int i = 0; i < size; i++) {
+                out.startItem();
+                out.writeFloat(floats.getFloat(i));
+            }
+            out.writeArrayEnd();
+        }
+    }
+
+    /** An unsynchronised ByteArrayOutputStream: the direct encoder writes a few bytes per call, 501 calls a spectrum. */
+    private static final class Bytes extends OutputStream {
+        private byte[] buffer;
+        private int size;
+
+        Bytes(int capacity) {
+            buffer = new byte[Math.max(16, capacity)];
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buffer[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buffer, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
         }
     }
 }

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -145,10 +147,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         for (AuditLane.Result r : audits.drain()) {
             AuditLane.Request q = r.request();
             String key = q.scanId() + "/" + q.x() + "/" + q.y();
-            List<Float> exact = new ArrayList<>(r.exactSpectrum().length);
-            for (float v : r.exactSpectrum()) {
-                exact.add(v);
-            }
+            List<Float> exact = floats(r.exactSpectrum(), 0, r.exactSpectrum().length, PixelAudit.getClassSchema(),
+                    "exact_intensities");
             context.forward(new Record<>(key, PixelAudit.newBuilder().setScanId(q.scanId()).setX(q.x()).setY(q.y())
                     .setIon(q.ion()).setReason(q.reason().name()).setModelId(q.modelId())
                     .setConfidence(q.flag().confidence()).setPredictedSe(q.flag().predictedSe())
@@ -207,10 +207,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         for (int i = 0; i < batch.size(); i++) {
             PixelParameters p = batch.get(i);
             String key = p.getScanId() + "/" + p.getX() + "/" + p.getY();
-            List<Float> intensities = new ArrayList<>(channels);
-            for (int c = 0; c < channels; c++) {
-                intensities.add(scored.spectra()[i * channels + c]);
-            }
+            List<Float> intensities = floats(scored.spectra(), i * channels, channels, PixelSpectrum.getClassSchema(),
+                    "intensities");
             PixelFlag flag = scored.flags().get(i);
             SpectrumOrigin origin = scored.origins().get(i);
             outliers += flag.outlier() ? 1 : 0;
@@ -276,6 +274,15 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                     List.of(ScanProgress.rejected(pixel.getScanId(), pixel.getX(), pixel.getY(), pixel.getWidth(),
                             pixel.getHeight(), pixel.getIon(), pixel.getAcquiredAt().toEpochMilli()))), now));
         }
+    }
+
+    /** {@code count} values from {@code from} as an Avro float array that the serde writes without boxing. */
+    private static List<Float> floats(float[] values, int from, int count, Schema record, String field) {
+        PrimitivesArrays.FloatArray out = new PrimitivesArrays.FloatArray(count, record.getField(field).schema());
+        for (int c = 0; c < count; c++) {
+            out.add(c, values[from + c]);
+        }
+        return out;
     }
 
     private static String ionOf(String key) {

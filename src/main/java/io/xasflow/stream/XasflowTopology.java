@@ -50,7 +50,8 @@ public final class XasflowTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PixelBatcher.STORE),
-                Serdes.String(), Serdes.ByteArray()));  // changelogged by default: the buffer survives a crash
+                Serdes.String(), Serdes.ByteArray())  // changelogged by default: the buffer survives a crash
+                .withCachingEnabled());  // a pixel put and deleted within one commit never reaches RocksDB as a put
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScanTracker.STORE),
                 Serdes.String(), Serdes.ByteArray()));
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +70,27 @@ class AvroSchemaRoundTripTest {
                 .setSource(SpectrumSource.NETWORK).setModelId("Ni2+.onnx@1731eb603a85").setModelVersion("1")
                 .setEnergyStartEv(847.7).setEnergyStepEv(0.06).setChannels(501).setIntensities(intensities)
                 .setExecutionProvider("cpu").setProcessedAt(Instant.ofEpochMilli(1_700_000_000_123L)).build());
+    }
+
+    @Test
+    void unboxedFloatArraysWriteTheSameBytesAsBoxedLists() {
+        Schema arraySchema = PixelSpectrum.getClassSchema().getField("intensities").schema();
+        List<Float> boxed = new ArrayList<>();
+        PrimitivesArrays.FloatArray unboxed = new PrimitivesArrays.FloatArray(501, arraySchema);
+        for (int c = 0; c < 501; c++) {
+            float v = (float) Math.sin(c / 7.0);
+            boxed.add(v);
+            unboxed.add(c, v);
+        }
+        PixelSpectrum.Builder spectrum = PixelSpectrum.newBuilder().setScanId("scan-2").setX(0).setY(1).setIon("Fe2+")
+                .setSource(SpectrumSource.NETWORK).setModelId("Fe2+.onnx@0").setModelVersion("1")
+                .setEnergyStartEv(702.8).setEnergyStepEv(0.06).setChannels(501).setExecutionProvider("cpu")
+                .setProcessedAt(Instant.ofEpochMilli(1_700_000_000_456L));
+        AvroSerde<PixelSpectrum> serde = AvroSerde.forValues(client, PixelSpectrum.getClassSchema());
+        byte[] fromBoxed = serde.serializer().serialize("xas.spectra", spectrum.setIntensities(boxed).build());
+        byte[] fromUnboxed = serde.serializer().serialize("xas.spectra", spectrum.setIntensities(unboxed).build());
+        assertArrayEquals(fromBoxed, fromUnboxed);
+        assertEquals(boxed, serde.deserializer().deserialize("xas.spectra", fromUnboxed).getIntensities());
     }
 
     @Test
