@@ -53,7 +53,8 @@ public final class XasflowTopology {
                 Serdes.String(), Serdes.ByteArray())  // changelogged by default: the buffer survives a crash
                 .withCachingEnabled());  // a pixel put and deleted within one commit never reaches RocksDB as a put
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScanTracker.STORE),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());  // a scan's state is saved once per micro-batch, written once per commit
 
         KStream<String, Object> outputs = builder
                 .stream(config.getString(StreamConfig.TOPIC_PIXELS), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
