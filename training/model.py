@@ -229,6 +229,7 @@ class VoigtBroadening(nn.Module):
         self.register_buffer("inverse_dft", torch.cat([weight * angle_out.cos(), weight * angle_out.sin()], 0).float())
         self.register_buffer("frequency", (k / (fft_length * step_ev)).float())     # t in 1/eV
         energies = start_ev + step_ev * torch.arange(channels, dtype=torch.float64)
+        # unused by forward since the stepwise DFT; kept so that older checkpoints load with the same keys
         self.register_buffer("below_step", (energies < lifetime_step_ev).float())
         self.step_channel = int((energies < lifetime_step_ev).sum())  # channels below it use Γ1, the rest Γ2
         self.sigma0_sq = (sigma0_ev * FWHM_TO_SIGMA) ** 2
@@ -302,6 +303,7 @@ class VoigtLines(nn.Module):
         self.register_buffer("inverse_dft", torch.cat([weight * angle_out.cos(), weight * angle_out.sin()], 0).float())
         self.register_buffer("angular_frequency", (2 * math.pi * k / (fft_length * step_ev)).float())  # 2πt, 1/eV
         energies = start_ev + step_ev * torch.arange(channels, dtype=torch.float64)
+        # unused by forward since the stepwise DFT; kept so that older checkpoints load with the same keys
         self.register_buffer("below_step", (energies < lifetime_step_ev).float())
         self.step_channel = int((energies < lifetime_step_ev).sum())  # channels below it use Γ1, the rest Γ2
         self.harmonics = fft_length // 2 + 1

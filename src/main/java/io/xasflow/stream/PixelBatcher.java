@@ -47,6 +47,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     static final String STORE = "pixel-batch-store";
     private static final Logger LOG = Logger.getLogger(PixelBatcher.class.getName());
     private static final StringSerializer KEYS = new StringSerializer();
+    private static final Schema SPECTRUM_INTENSITIES = PixelSpectrum.getClassSchema().getField("intensities").schema();
+    private static final Schema AUDIT_INTENSITIES = PixelAudit.getClassSchema().getField("exact_intensities").schema();
 
     private final Deserializer<PixelParameters> pixels;
     private final FlaggedPredictor predictor;
@@ -147,8 +149,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         for (AuditLane.Result r : audits.drain()) {
             AuditLane.Request q = r.request();
             String key = q.scanId() + "/" + q.x() + "/" + q.y();
-            List<Float> exact = floats(r.exactSpectrum(), 0, r.exactSpectrum().length, PixelAudit.getClassSchema(),
-                    "exact_intensities");
+            List<Float> exact = floats(r.exactSpectrum(), 0, r.exactSpectrum().length, AUDIT_INTENSITIES);
             context.forward(new Record<>(key, PixelAudit.newBuilder().setScanId(q.scanId()).setX(q.x()).setY(q.y())
                     .setIon(q.ion()).setReason(q.reason().name()).setModelId(q.modelId())
                     .setConfidence(q.flag().confidence()).setPredictedSe(q.flag().predictedSe())
@@ -207,8 +208,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         for (int i = 0; i < batch.size(); i++) {
             PixelParameters p = batch.get(i);
             String key = p.getScanId() + "/" + p.getX() + "/" + p.getY();
-            List<Float> intensities = floats(scored.spectra(), i * channels, channels, PixelSpectrum.getClassSchema(),
-                    "intensities");
+            List<Float> intensities = floats(scored.spectra(), i * channels, channels, SPECTRUM_INTENSITIES);
             PixelFlag flag = scored.flags().get(i);
             SpectrumOrigin origin = scored.origins().get(i);
             outliers += flag.outlier() ? 1 : 0;
@@ -277,8 +277,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     }
 
     /** {@code count} values from {@code from} as an Avro float array that the serde writes without boxing. */
-    private static List<Float> floats(float[] values, int from, int count, Schema record, String field) {
-        PrimitivesArrays.FloatArray out = new PrimitivesArrays.FloatArray(count, record.getField(field).schema());
+    private static List<Float> floats(float[] values, int from, int count, Schema arraySchema) {
+        PrimitivesArrays.FloatArray out = new PrimitivesArrays.FloatArray(count, arraySchema);
         for (int c = 0; c < count; c++) {
             out.add(c, values[from + c]);
         }
