@@ -231,7 +231,7 @@ class VoigtBroadening(nn.Module):
         energies = start_ev + step_ev * torch.arange(channels, dtype=torch.float64)
         # unused by forward since the stepwise DFT; kept so that older checkpoints load with the same keys
         self.register_buffer("below_step", (energies < lifetime_step_ev).float())
-        self.step_channel = int((energies < lifetime_step_ev).sum())  # channels below it use Γ1, the rest Γ2
+        self.step_channel = int(self.below_step.sum())  # channels below it use Γ1, the rest Γ2
         self.sigma0_sq = (sigma0_ev * FWHM_TO_SIGMA) ** 2
         self.gamma0 = gamma0_ev
         self.base_channels = base
@@ -305,7 +305,7 @@ class VoigtLines(nn.Module):
         energies = start_ev + step_ev * torch.arange(channels, dtype=torch.float64)
         # unused by forward since the stepwise DFT; kept so that older checkpoints load with the same keys
         self.register_buffer("below_step", (energies < lifetime_step_ev).float())
-        self.step_channel = int((energies < lifetime_step_ev).sum())  # channels below it use Γ1, the rest Γ2
+        self.step_channel = int(self.below_step.sum())  # channels below it use Γ1, the rest Γ2
         self.harmonics = fft_length // 2 + 1
         self.register_buffer("fine_harmonics", torch.arange(32, dtype=torch.float32))
         self.register_buffer("coarse_harmonics", 32 * torch.arange((self.harmonics + 31) // 32, dtype=torch.float32))

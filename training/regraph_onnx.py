@@ -4,9 +4,10 @@
 
 When the graph code gets faster without changing what it computes (for example the stepwise-Γ inverse DFT that
 transforms each width only onto its own channels), the committed models should profit without their training runs,
-whose checkpoints live in data/ and may be gone. Every weight and buffer is read back from the model's initializers
-(they keep the state_dict names), the network and its SE head are rebuilt from the metadata, and the model is
-exported again with its metadata unchanged. The new graph must reproduce the old parity outputs to 1e-5, or nothing is
+whose checkpoints live in data/ and may be gone. Every trained weight is read back from the model's initializers
+(they keep the state_dict names), the network and its SE head are rebuilt from the metadata (fixed buffers that the
+exporter folded away are recomputed), and the model is exported again with the same metadata (plus
+`lifetime_step_ev` where an older export lacked it). The new graph must reproduce the old parity outputs to 1e-5, or nothing is
 written; the parity fixture (same inputs) and the manifest's sha256 and size are then updated.
 """
 import argparse

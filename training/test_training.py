@@ -113,7 +113,6 @@ class MetricsTest(unittest.TestCase):
         self.assertAlmostEqual(2.0, result["r_mepd"])
 
 
-
 class RegraphTest(unittest.TestCase):
     def test_a_committed_model_is_rebuilt_from_its_weights_with_the_same_outputs(self):
         import dataclasses
@@ -157,8 +156,6 @@ class RegraphTest(unittest.TestCase):
         want = low * lines.below_step + high * (1 - lines.below_step)
         got = models.stepwise_inverse_dft(spectrum, k1, k2, lines.inverse_dft, lines.step_channel)
         self.assertLess((got - want).abs().max().item(), 1e-5)
-
-
 
 
 class UncertaintyTest(unittest.TestCase):

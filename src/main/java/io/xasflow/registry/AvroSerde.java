@@ -2,17 +2,17 @@ package io.xasflow.registry;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -128,7 +128,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
         @Override
         protected void writeArray(Schema schema, Object datum, Encoder out) throws IOException {
-            if (!(datum instanceof PrimitivesArrays.FloatArray floats) || schema.getElementType().getType() != Schema.Type.FLOAT) {
+            if (!(datum instanceof PrimitivesArrays.FloatArray floats)
+                    || schema.getElementType().getType() != Schema.Type.FLOAT) {
                 super.writeArray(schema, datum, out);
                 return;
             }
