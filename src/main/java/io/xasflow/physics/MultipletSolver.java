@@ -1,6 +1,7 @@
 package io.xasflow.physics;
 
 import dev.ludovic.netlib.blas.BLAS;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +43,8 @@ public final class MultipletSolver {
         ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
         SymmetricEigensolver.Eigensystem[] initial =
                 diagonalise(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters));
-        FinalStates[] fin = finalStates(model.finalTerms, HamiltonianCoefficients.finalState(ion, parameters));
+        ConfigurationModel.BlockTerms[] finalTerms = model.finalTerms;
+        double[] finalCoefficients = HamiltonianCoefficients.finalState(ion, parameters);
 
         double groundEv = Double.POSITIVE_INFINITY;
         for (SymmetricEigensolver.Eigensystem block : initial) {
@@ -60,33 +62,59 @@ public final class MultipletSolver {
             }
         }
 
+        // Every populated initial state's dipole images T_q U_i[:, p] that land in one final block are projected on
+        // that block's eigenvectors together, so each final block is reduced once and only if anything reaches it.
+        List<List<ConfigurationModel.Transition>> arriving = new ArrayList<>();
+        for (int f = 0; f < finalTerms.length; f++) {
+            arriving.add(new ArrayList<>());
+        }
+        for (ConfigurationModel.Transition transition : model.transitions) {
+            if (boltzmann[transition.initialBlock()].length > 0) {
+                arriving.get(transition.finalBlock()).add(transition);
+            }
+        }
         double offsetEv = ion.edgeL3Ev() + ion.zeta2pEv() / 2;
         StickSpectrum sticks = new StickSpectrum();
-        for (ConfigurationModel.Transition transition : model.transitions) {
-            int populated = boltzmann[transition.initialBlock()].length;
-            if (populated == 0) {
+        for (int f = 0; f < finalTerms.length; f++) {
+            List<ConfigurationModel.Transition> into = arriving.get(f);
+            if (into.isEmpty()) {
                 continue;
             }
-            SymmetricEigensolver.Eigensystem from = initial[transition.initialBlock()];
-            FinalStates to = fin[transition.finalBlock()];
-            int rows = transition.rows();
-            int columns = transition.columns();
-            // X = T_q U_i[:, populated]  (rows × populated); A_fp = ⟨f|X_p⟩  (rows × populated)
-            double[] projected = new double[rows * populated];
-            BLAS_INSTANCE.dgemm("N", "N", rows, populated, columns, 1.0, transition.matrix(), rows,
-                    from.vectors(), columns, 0.0, projected, rows);
-            double[] amplitudes = to.amplitudes(projected, populated);
-            double multiplicity = model.initialSectors.multiplicity(transition.initialBlock());
-            for (int p = 0; p < populated; p++) {
-                double stateWeight = multiplicity * boltzmann[transition.initialBlock()][p] / partition;
-                double initialEv = from.values()[p];
-                for (int f = 0; f < rows; f++) {
-                    double a = amplitudes[p * rows + f];
-                    double strength = a * a;
-                    if (strength > 0) {
-                        sticks.add(to.values()[f] - initialEv + offsetEv, stateWeight * strength, transition.q());
+            int rows = finalTerms[f].n();
+            int columns = 0;
+            for (ConfigurationModel.Transition transition : into) {
+                columns += boltzmann[transition.initialBlock()].length;
+            }
+            double[] images = new double[rows * columns];
+            int offset = 0;
+            for (ConfigurationModel.Transition transition : into) {
+                int populated = boltzmann[transition.initialBlock()].length;
+                BLAS_INSTANCE.dgemm("N", "N", rows, populated, transition.columns(), 1.0, transition.matrix(), 0,
+                        rows, initial[transition.initialBlock()].vectors(), 0, transition.columns(), 0.0, images,
+                        offset * rows, rows);
+                offset += populated;
+            }
+            FinalStates.Projection projection = finalStates(finalTerms[f], finalCoefficients).project(images, columns);
+            double[] finalEv = projection.values();
+            double[] amplitudes = projection.amplitudes();
+            offset = 0;
+            for (ConfigurationModel.Transition transition : into) {
+                SymmetricEigensolver.Eigensystem from = initial[transition.initialBlock()];
+                double[] populations = boltzmann[transition.initialBlock()];
+                double multiplicity = model.initialSectors.multiplicity(transition.initialBlock());
+                for (int p = 0; p < populations.length; p++) {
+                    double stateWeight = multiplicity * populations[p] / partition;
+                    double initialEv = from.values()[p];
+                    int column = (offset + p) * rows;
+                    for (int k = 0; k < rows; k++) {
+                        double a = amplitudes[column + k];
+                        double strength = a * a;
+                        if (strength > 0) {
+                            sticks.add(finalEv[k] - initialEv + offsetEv, stateWeight * strength, transition.q());
+                        }
                     }
                 }
+                offset += populations.length;
             }
         }
         return sticks;
@@ -121,42 +149,31 @@ public final class MultipletSolver {
         return systems;
     }
 
-    /** Final-state energies of one block and the amplitudes ⟨f|x⟩ of vectors x in its sector basis. */
+    /** One final-state block: its energies and the amplitudes ⟨f|x⟩ of vectors x in its sector basis. */
     interface FinalStates {
-        double[] values();
+        /** Eigenvalues ascending, and column-major n×columns amplitudes (row f for eigenvalue f). */
+        record Projection(double[] values, double[] amplitudes) {}
 
-        /** Column-major n×columns in, column-major n×columns out. */
-        double[] amplitudes(double[] vectors, int columns);
+        /** @param vectors column-major n×columns */
+        Projection project(double[] vectors, int columns);
     }
 
-    private FinalStates[] finalStates(ConfigurationModel.BlockTerms[] terms, double[] coefficients) {
-        FinalStates[] states = new FinalStates[terms.length];
-        for (int h = 0; h < terms.length; h++) {
-            double[] matrix = terms[h].assemble(coefficients);
-            int n = terms[h].n();
-            if (doublePrecision) {
-                SymmetricEigensolver.Eigensystem eig = eigensolver.decompose(matrix, n);
-                states[h] = new FullEigenvectors(eig);
-            } else {
-                states[h] = SpectralProjector.of(matrix, n);
-            }
+    private FinalStates finalStates(ConfigurationModel.BlockTerms terms, double[] coefficients) {
+        double[] matrix = terms.assemble(coefficients);
+        if (doublePrecision) {
+            return new FullEigenvectors(eigensolver.decompose(matrix, terms.n()));
         }
-        return states;
+        return SpectralProjector.of(matrix, terms.n());
     }
 
     /** Double-precision path: explicit eigenvectors U, amplitudes U^T x. */
     private record FullEigenvectors(SymmetricEigensolver.Eigensystem eig) implements FinalStates {
         @Override
-        public double[] values() {
-            return eig.values();
-        }
-
-        @Override
-        public double[] amplitudes(double[] vectors, int columns) {
+        public Projection project(double[] vectors, int columns) {
             int n = eig.n();
             double[] result = new double[n * columns];
             BLAS_INSTANCE.dgemm("T", "N", n, columns, n, 1.0, eig.vectors(), n, vectors, n, 0.0, result, n);
-            return result;
+            return new Projection(eig.values(), result);
         }
     }
 
