@@ -51,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     int scans = 1;
 
+    @Option(names = "--warmup-scans", description = "untimed scans before the timed ones, so the numbers describe a"
+            + " processor that has been running (JIT-compiled, sessions warm) (default: ${DEFAULT-VALUE})")
+    int warmupScans = 0;
+
     @Option(names = "--set", description = "processor configuration KEY=VALUE (see run --list-config); repeatable")
     java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
@@ -67,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("scan size " + width + "×" + height + " must be positive");
         }
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(width, height, rate, partitions, models,
-                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode, overrides, scans));
+                out, Duration.ofSeconds(timeoutSeconds), seed, metricsPort, mode, overrides, scans, warmupScans));
         PrintWriter o = spec.commandLine().getOut();
         o.printf("xasflow demo: %d × (%d×%d scan), %d pixels published%n", scans, width, height, r.pixels());
         o.printf("  spectra %d (distinct pixels %d), flags %d, rejected %d, outliers %d%n", r.spectra(),

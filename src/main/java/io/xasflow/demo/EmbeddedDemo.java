@@ -32,10 +32,13 @@ public final class EmbeddedDemo {
     /** What the demo is asked to do. */
     public record Options(int width, int height, double pixelsPerSecond, int partitions, Path modelsDir, Path outDir,
                           Duration timeout, long seed, int metricsPort, String servingMode,
-                          Map<String, String> overrides, int scans) {
+                          Map<String, String> overrides, int scans, int warmupScans) {
         public Options {
             if (scans <= 0) {
                 throw new IllegalArgumentException("scans=" + scans + " must be > 0");
+            }
+            if (warmupScans < 0) {
+                throw new IllegalArgumentException("warmupScans=" + warmupScans + " must be ≥ 0");
             }
         }
     }
@@ -85,38 +88,31 @@ public final class EmbeddedDemo {
             kafka.createTopics(outputs, o.partitions());
             kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_AUDIT)), o.partitions());
             SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url(), null);
-            List<SyntheticSample> samples = new java.util.ArrayList<>();
-            for (int k = 0; k < o.scans(); k++) {  // one sample per scan, back to back (sustained-rate runs)
-                samples.add(new SyntheticSample("demo-" + o.seed() + (o.scans() == 1 ? "" : "-" + (k + 1)), o.width(),
-                        o.height(), ions, o.seed() + k, System.currentTimeMillis()));
-            }
+            List<SyntheticSample> warmup = scans(o, ions, "warmup-" + o.seed(), o.warmupScans(), 1000);
+            List<SyntheticSample> samples = scans(o, ions, "demo-" + o.seed(), o.scans(), 0);
             SyntheticSample sample = samples.get(0);
             long pixels = (long) o.scans() * sample.pixels();
             try (XasflowProcessor processor = new XasflowProcessor(config);
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs,
-                         o.outDir() != null)) {
+                         o.outDir() != null ? sample.scanId() : null)) {
                 processor.start();
                 if (processor.metricsPort() >= 0) {
                     LOG.info("processor metrics: http://localhost:" + processor.metricsPort() + MetricsServer.PATH);
                 }
                 waitForRunning(processor, Duration.ofSeconds(60));
+                long deadline = System.nanoTime() + o.timeout().toNanos();
+                if (!warmup.isEmpty()) {
+                    // A processor that has been running for a while: classes loaded, code compiled, sessions warm.
+                    LOG.info("warming up with " + warmup.size() + " untimed scan(s)");
+                    awaitOutputs(collector, publish(warmup, kafka, registry, config, o), warmup.size(),
+                            (long) warmup.size() * sample.pixels(), deadline, o.timeout());
+                    collector.reset();
+                }
                 long start = System.nanoTime();
                 LOG.info("simulating " + o.scans() + " " + o.width() + "×" + o.height() + " scan(s) of " + ions + " at "
                         + (o.pixelsPerSecond() > 0 ? o.pixelsPerSecond() + " pixels/s" : "full speed"));
-                CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> samples.stream().mapToLong(
-                        scan -> ScanSimulator.publish(scan, kafka.bootstrapServers(), registry,
-                                config.getString(StreamConfig.TOPIC_PIXELS), o.pixelsPerSecond(), Map.of())).sum());
-                long deadline = System.nanoTime() + o.timeout().toNanos();
-                while (!(feed.isDone() && collector.scanSummaries().size() >= o.scans()
-                        && collector.distinctSpectrumPixels() + collector.rejectedCount() >= pixels
-                        && collector.distinctFlagPixels() + collector.rejectedCount() >= pixels)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("demo timed out after " + o.timeout() + ": "
-                                + collector.spectraCount() + " spectra, " + collector.flagsCount() + " flags, "
-                                + collector.scanSummaries().size() + " summaries of " + pixels + " pixels");
-                    }
-                    collector.poll(Duration.ofMillis(50));
-                }
+                CompletableFuture<Long> feed = publish(samples, kafka, registry, config, o);
+                awaitOutputs(collector, feed, o.scans(), pixels, deadline, o.timeout());
                 double seconds = (System.nanoTime() - start) / 1e9;  // first pixel published → last record seen
                 collector.poll(Duration.ofMillis(500));  // anything beyond the expected counts would be a duplicate
                 List<Path> images = List.of();
@@ -129,6 +125,39 @@ public final class EmbeddedDemo {
                         collector.rejectedCount(), collector.outlierCount, collector.distinctSpectrumPixels(),
                         collector.distinctFlagPixels(), List.copyOf(collector.scanSummaries()), seconds, images);
             }
+        }
+    }
+
+    /** {@code count} scans, one sample each, back to back (sustained-rate runs); seeds from {@code seedOffset}. */
+    private static List<SyntheticSample> scans(Options o, List<String> ions, String prefix, int count,
+            long seedOffset) {
+        List<SyntheticSample> samples = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            samples.add(new SyntheticSample(prefix + (count == 1 ? "" : "-" + (k + 1)), o.width(), o.height(), ions,
+                    o.seed() + seedOffset + k, System.currentTimeMillis()));
+        }
+        return samples;
+    }
+
+    private static CompletableFuture<Long> publish(List<SyntheticSample> scans, EmbeddedKafka kafka,
+            SchemaRegistryClient registry, StreamConfig config, Options o) {
+        return CompletableFuture.supplyAsync(() -> scans.stream().mapToLong(scan -> ScanSimulator.publish(scan,
+                kafka.bootstrapServers(), registry, config.getString(StreamConfig.TOPIC_PIXELS), o.pixelsPerSecond(),
+                Map.of())).sum());
+    }
+
+    /** Polls until every scan's summary and a spectrum and flag (or a rejection) for each of its pixels are in. */
+    private static void awaitOutputs(OutputCollector collector, CompletableFuture<Long> feed, int scans, long pixels,
+            long deadline, Duration timeout) {
+        while (!(feed.isDone() && collector.scanSummaries().size() >= scans
+                && collector.distinctSpectrumPixels() + collector.rejectedCount() >= pixels
+                && collector.distinctFlagPixels() + collector.rejectedCount() >= pixels)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("demo timed out after " + timeout + ": " + collector.spectraCount()
+                        + " spectra, " + collector.flagsCount() + " flags, " + collector.scanSummaries().size()
+                        + " summaries of " + pixels + " pixels");
+            }
+            collector.poll(Duration.ofMillis(50));
         }
     }
 

@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A downstream consumer of xasflow's outputs, as a beamline client would run it: read_committed, so it sees each
- * transaction's records exactly once or not at all. Keeps counts, distinct pixels and per-pixel results for maps.
+ * transaction's records exactly once or not at all. Keeps counts, distinct pixels, and the per-pixel results of one
+ * scan for maps.
  */
 public final class OutputCollector implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -41,15 +42,16 @@ public final class OutputCollector implements AutoCloseable {
     final List<ScanSummary> scanSummaries = new ArrayList<>();
     final Map<String, PixelSpectrum> spectraByPixel = new HashMap<>();
     final Map<String, PixelFlag> flagsByPixel = new HashMap<>();
-    private final boolean keepSpectra;
+    /** The scan whose spectra and flags are kept for maps (null: none); others are only counted. */
+    private final String keptScanId;
 
     public OutputCollector(String bootstrapServers, SchemaRegistryClient registry, List<String> topics,
-                           boolean keepSpectra) {
+                           String keptScanId) {
         this.spectraTopic = topics.get(0);
         this.flagsTopic = topics.get(1);
         this.rejectedTopic = topics.get(2);
         this.scansTopic = topics.get(3);
-        this.keepSpectra = keepSpectra;
+        this.keptScanId = keptScanId;
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.GROUP_ID_CONFIG, "xasflow-collector-" + System.nanoTime(),
@@ -69,7 +71,7 @@ public final class OutputCollector implements AutoCloseable {
                 PixelSpectrum s = spectra.deserialize(r.topic(), r.value());
                 String pixel = s.getScanId() + "/" + s.getX() + "/" + s.getY();
                 spectrumPixels.add(pixel);
-                if (keepSpectra) {
+                if (s.getScanId().equals(keptScanId)) {
                     spectraByPixel.put(pixel, s);
                 }
             } else if (r.topic().equals(flagsTopic)) {
@@ -80,7 +82,7 @@ public final class OutputCollector implements AutoCloseable {
                 if (f.getOutlier()) {
                     outlierCount++;
                 }
-                if (keepSpectra) {
+                if (f.getScanId().equals(keptScanId)) {
                     flagsByPixel.put(pixel, f);
                 }
             } else if (r.topic().equals(rejectedTopic)) {
@@ -89,6 +91,19 @@ public final class OutputCollector implements AutoCloseable {
                 scanSummaries.add(summaries.deserialize(r.topic(), r.value()));
             }
         }
+    }
+
+    /** Forgets everything seen so far (after warm-up scans), so the counts cover only what comes next. */
+    public void reset() {
+        spectraCount = 0;
+        flagsCount = 0;
+        rejectedCount = 0;
+        outlierCount = 0;
+        spectrumPixels.clear();
+        flagPixels.clear();
+        scanSummaries.clear();
+        spectraByPixel.clear();
+        flagsByPixel.clear();
     }
 
     public long spectraCount() {

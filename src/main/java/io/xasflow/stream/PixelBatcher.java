@@ -11,6 +11,7 @@ import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.quality.PixelFlag;
 import io.xasflow.quality.ScoredBatch;
 import io.xasflow.quality.SpectrumOrigin;
+import io.xasflow.registry.FloatBlock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -47,8 +46,6 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     static final String STORE = "pixel-batch-store";
     private static final Logger LOG = Logger.getLogger(PixelBatcher.class.getName());
     private static final StringSerializer KEYS = new StringSerializer();
-    private static final Schema SPECTRUM_INTENSITIES = PixelSpectrum.getClassSchema().getField("intensities").schema();
-    private static final Schema AUDIT_INTENSITIES = PixelAudit.getClassSchema().getField("exact_intensities").schema();
 
     private final Deserializer<PixelParameters> pixels;
     private final FlaggedPredictor predictor;
@@ -149,7 +146,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         for (AuditLane.Result r : audits.drain()) {
             AuditLane.Request q = r.request();
             String key = q.scanId() + "/" + q.x() + "/" + q.y();
-            List<Float> exact = floats(r.exactSpectrum(), 0, r.exactSpectrum().length, AUDIT_INTENSITIES);
+            List<Float> exact = new FloatBlock(r.exactSpectrum(), 0, r.exactSpectrum().length);
             context.forward(new Record<>(key, PixelAudit.newBuilder().setScanId(q.scanId()).setX(q.x()).setY(q.y())
                     .setIon(q.ion()).setReason(q.reason().name()).setModelId(q.modelId())
                     .setConfidence(q.flag().confidence()).setPredictedSe(q.flag().predictedSe())
@@ -208,7 +205,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
         for (int i = 0; i < batch.size(); i++) {
             PixelParameters p = batch.get(i);
             String key = p.getScanId() + "/" + p.getX() + "/" + p.getY();
-            List<Float> intensities = floats(scored.spectra(), i * channels, channels, SPECTRUM_INTENSITIES);
+            List<Float> intensities = new FloatBlock(scored.spectra(), i * channels, channels);
             PixelFlag flag = scored.flags().get(i);
             SpectrumOrigin origin = scored.origins().get(i);
             outliers += flag.outlier() ? 1 : 0;
@@ -274,15 +271,6 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                     List.of(ScanProgress.rejected(pixel.getScanId(), pixel.getX(), pixel.getY(), pixel.getWidth(),
                             pixel.getHeight(), pixel.getIon(), pixel.getAcquiredAt().toEpochMilli()))), now));
         }
-    }
-
-    /** {@code count} values from {@code from} as an Avro float array that the serde writes without boxing. */
-    private static List<Float> floats(float[] values, int from, int count, Schema arraySchema) {
-        PrimitivesArrays.FloatArray out = new PrimitivesArrays.FloatArray(count, arraySchema);
-        for (int c = 0; c < count; c++) {
-            out.add(c, values[from + c]);
-        }
-        return out;
     }
 
     private static String ionOf(String key) {

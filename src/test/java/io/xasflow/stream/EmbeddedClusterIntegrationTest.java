@@ -20,7 +20,7 @@ class EmbeddedClusterIntegrationTest {
     void aTenThousandPixelScanYieldsExactlyOneSpectrumAndFlagPerPixelAndOneSummary() throws Exception {
         EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(100, 100, 0, 4, Path.of("models-onnx"), null,
                 Duration.ofMinutes(8), 11, -1, "network",
-                Map.of(), 1));
+                Map.of(), 1, 0));
         assertEquals(10_000, r.pixels());
         assertEquals(10_000, r.spectra(), "spectra records");
         assertEquals(10_000, r.distinctSpectra(), "distinct pixels with a spectrum");
@@ -33,5 +33,17 @@ class EmbeddedClusterIntegrationTest {
         assertTrue(summary.getAuditedPixels() + summary.getAuditsSkipped() >= 10_000 * 0.005 * 0.5,
                 "the audit lane sampled about 0.5 % of the pixels: " + summary);
         assertEquals(0, summary.getAuditsLost());
+    }
+
+    /** Warm-up scans run untimed and stay out of the counts: only the timed scan's records are reported. */
+    @Test
+    void warmUpScansAreProcessedButNotCounted() throws Exception {
+        EmbeddedDemo.Result r = EmbeddedDemo.run(new EmbeddedDemo.Options(30, 30, 0, 4, Path.of("models-onnx"), null,
+                Duration.ofMinutes(4), 12, -1, "network", Map.of(), 1, 1));
+        assertEquals(900, r.pixels());
+        assertEquals(900, r.spectra(), "spectra records after the warm-up");
+        assertEquals(900, r.flags(), "flag records after the warm-up");
+        assertEquals(1, r.summaries().size());
+        assertEquals("demo-12", r.summaries().get(0).getScanId());
     }
 }

@@ -54,7 +54,7 @@ class ProcessorCrashTest {
             assertEquals(WIDTH * HEIGHT, ScanSimulator.publish(sample, kafka.bootstrapServers(), registry,
                     "xas.pixels", 0, Map.of()));
 
-            try (OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs, false)) {
+            try (OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs, null)) {
                 Process first = startProcessor(config, dir.resolve("first.log"));
                 long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
                 while (collector.spectraCount() < 1500) {

@@ -41,7 +41,7 @@ class TwoInstanceRebalanceTest {
             SyntheticSample sample = new SyntheticSample("shared-scan", WIDTH, HEIGHT, List.of("Ni2+", "Co2+"), 3,
                     System.currentTimeMillis());
             try (XasflowProcessor first = new XasflowProcessor(config(kafka, registryServer, "a"));
-                 OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs, false)) {
+                 OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs, null)) {
                 first.start();
                 awaitRunning(first);
                 CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> ScanSimulator.publish(sample,
