@@ -13,8 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -42,12 +50,25 @@ public final class SpectrumModel implements AutoCloseable {
     private final ModelMetadata metadata;
     private final ExecutionProvider providerInUse;
     private final String id;
+    /** Runs a large batch's slices side by side (ONNX Runtime sessions are thread-safe); null: one after another. */
+    private final ExecutorService slicePool;
 
-    private SpectrumModel(OrtSession session, ModelMetadata metadata, ExecutionProvider providerInUse, String id) {
+    private SpectrumModel(OrtSession session, ModelMetadata metadata, ExecutionProvider providerInUse, String id,
+                          int sliceThreads) {
         this.session = session;
         this.metadata = metadata;
         this.providerInUse = providerInUse;
         this.id = id;
+        this.slicePool = sliceThreads > 1 ? Executors.newFixedThreadPool(sliceThreads, daemonThreads(id)) : null;
+    }
+
+    private static ThreadFactory daemonThreads(String id) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "onnx-slices-" + id + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Opens a model file after checking its sha256 against {@code expectedSha256} (null: no check, tests only). */
@@ -74,8 +95,7 @@ public final class SpectrumModel implements AutoCloseable {
             // a CUDA build on a machine whose GPU cannot take the session (no device, no driver): 'auto' means CPU
             LOG.warning(id + ": CUDA session failed (" + e.getMessage() + "); 'auto' falls back to the CPU");
             try {
-                return createSession(file, bytes, id, new SessionSettings(ExecutionProvider.CPU,
-                        settings.intraOpThreads(), settings.cudaDevice(), settings.cudaMemoryLimitBytes()));
+                return createSession(file, bytes, id, settings.onCpu());
             } catch (OrtException again) {
                 throw new ModelIntegrityException(file + ": ONNX Runtime cannot load it: " + again.getMessage(), again);
             }
@@ -92,7 +112,8 @@ public final class SpectrumModel implements AutoCloseable {
             try {
                 ModelMetadata metadata = ModelMetadata.parse(file.toString(), session.getMetadata().getCustomMetadata());
                 checkSignature(file, session);
-                return new SpectrumModel(session, metadata, used, id);
+                return new SpectrumModel(session, metadata, used, id,
+                        used == ExecutionProvider.CPU ? settings.sliceThreads() : 1);
             } catch (RuntimeException | OrtException e) {
                 session.close();
                 throw e;
@@ -223,12 +244,29 @@ public final class SpectrumModel implements AutoCloseable {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batch rows=" + batchRows + " must be > 0");
         }
+        int count = (rows + batchRows - 1) / batchRows;
+        List<Prediction> slices = new ArrayList<>(count);
+        if (slicePool == null || count == 1) {
+            for (int first = 0; first < rows; first += batchRows) {
+                slices.add(run(params, first, Math.min(batchRows, rows - first)));
+            }
+        } else {
+            List<Future<Prediction>> pending = new ArrayList<>(count);
+            for (int first = 0; first < rows; first += batchRows) {
+                int from = first;
+                pending.add(slicePool.submit(() -> run(params, from, Math.min(batchRows, rows - from))));
+            }
+            for (Future<Prediction> slice : pending) {
+                slices.add(await(slice));
+            }
+        }
         int channels = metadata.channels();
         float[] spectra = new float[rows * channels];
         float[] predictedSe = null;
-        for (int first = 0; first < rows; first += batchRows) {
+        for (int k = 0; k < count; k++) {
+            int first = k * batchRows;
             int n = Math.min(batchRows, rows - first);
-            Prediction slice = run(params, first, n);
+            Prediction slice = slices.get(k);
             System.arraycopy(slice.spectra(), 0, spectra, first * channels, n * channels);
             if (slice.predictedSe() != null) {
                 predictedSe = predictedSe == null ? new float[rows] : predictedSe;
@@ -236,6 +274,20 @@ public final class SpectrumModel implements AutoCloseable {
             }
         }
         return new Prediction(spectra, predictedSe);
+    }
+
+    private Prediction await(Future<Prediction> slice) {
+        try {
+            return slice.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException(id + ": interrupted while waiting for a slice", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new InferenceException(id + ": a slice failed: " + e.getCause(), e.getCause());
+        }
     }
 
     public ModelMetadata metadata() {
@@ -253,6 +305,9 @@ public final class SpectrumModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (slicePool != null) {
+            slicePool.shutdownNow();
+        }
         try {
             session.close();
         } catch (OrtException e) {

@@ -61,6 +61,8 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
     private KeyValueStore<String, byte[]> buffer;
     private final Map<String, Integer> countByIon = new HashMap<>();
     private final Map<String, Long> oldestByIon = new HashMap<>();
+    /** The buffered pixels already deserialised by this instance (a restored buffer has none: they are re-read). */
+    private final Map<String, PixelParameters> decoded = new HashMap<>();
     private long sequence;
     private int buffered;
 
@@ -119,7 +121,9 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
             return;
         }
         String ion = pixel.getIon();
-        buffer.put(ion + "|" + String.format("%019d", sequence++), record.value());
+        String key = bufferKey(ion, sequence++);
+        buffer.put(key, record.value());
+        decoded.put(key, pixel);
         buffered++;
         oldestByIon.putIfAbsent(ion, context.currentSystemTimeMs());
         if (countByIon.merge(ion, 1, Integer::sum) >= batchMaxRecords) {
@@ -176,7 +180,10 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
             List<PixelParameters> batch = new ArrayList<>(slice.size());
             float[] params = new float[slice.size() * 9];
             for (KeyValue<String, byte[]> e : slice) {
-                PixelParameters p = pixels.deserialize(null, e.value);
+                PixelParameters p = decoded.remove(e.key);
+                if (p == null) {
+                    p = pixels.deserialize(null, e.value);
+                }
                 PixelValidator.pack(p, params, batch.size() * 9);
                 batch.add(p);
             }
@@ -271,6 +278,12 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                     List.of(ScanProgress.rejected(pixel.getScanId(), pixel.getX(), pixel.getY(), pixel.getWidth(),
                             pixel.getHeight(), pixel.getIon(), pixel.getAcquiredAt().toEpochMilli()))), now));
         }
+    }
+
+    /** {@code ion|sequence}, the sequence zero-padded to 19 digits so that keys sort in arrival order. */
+    static String bufferKey(String ion, long sequence) {
+        String digits = Long.toString(sequence);
+        return ion + "|" + "0".repeat(19 - digits.length()) + digits;
     }
 
     private static String ionOf(String key) {

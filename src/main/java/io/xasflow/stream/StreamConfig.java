@@ -51,6 +51,7 @@ public final class StreamConfig extends AbstractConfig {
     public static final String MODELS_DIR = "models.dir";
     public static final String EXECUTION_PROVIDER = "execution.provider";
     public static final String INFERENCE_THREADS = "inference.intra.op.threads";
+    public static final String SLICE_THREADS = "inference.slice.threads";
     public static final String CUDA_DEVICE = "cuda.device.id";
     public static final String CUDA_MEMORY_LIMIT = "cuda.memory.limit.bytes";
     public static final String METRICS_PORT = "metrics.port";
@@ -111,6 +112,10 @@ public final class StreamConfig extends AbstractConfig {
                     "auto: CUDA when available, else CPU with one warning; cuda: fail without a GPU; cpu: never CUDA.")
             .define(INFERENCE_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
                     "ONNX Runtime intra-op threads per model session.")
+            .define(SLICE_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
+                    "CPU threads per model that run the 256-row slices of one large batch side by side (each slice"
+                            + " single-threaded in ONNX Runtime). 1 suits the stream, whose stream threads already run"
+                            + " batches in parallel; more pays off when few threads send large batches.")
             .define(CUDA_DEVICE, Type.INT, 0, Range.atLeast(0), Importance.LOW,
                     "GPU index for the CUDA execution provider.")
             .define(CUDA_MEMORY_LIMIT, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
@@ -200,7 +205,7 @@ public final class StreamConfig extends AbstractConfig {
     /** How the processor opens its ONNX Runtime sessions. */
     public SessionSettings sessionSettings() {
         return new SessionSettings(ExecutionProvider.parse(getString(EXECUTION_PROVIDER)), getInt(INFERENCE_THREADS),
-                getInt(CUDA_DEVICE), getLong(CUDA_MEMORY_LIMIT));
+                getInt(SLICE_THREADS), getInt(CUDA_DEVICE), getLong(CUDA_MEMORY_LIMIT));
     }
 
     public String registryUserInfo() {

@@ -11,6 +11,7 @@ import io.xasflow.quality.AuditLane;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.AvroSerde;
 import io.xasflow.registry.SchemaRegistryClient;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -62,14 +63,15 @@ public final class XasflowTopology {
                         config.getInt(StreamConfig.BATCH_MAX_RECORDS), config.getLong(StreamConfig.BATCH_LINGER_MS),
                         config.getInt(StreamConfig.BATCH_BUFFER_MAX_RECORDS)), PixelBatcher.STORE);
 
-        outputs.filter((k, v) -> v instanceof PixelSpectrum).mapValues(v -> (PixelSpectrum) v)
-                .to(config.getString(StreamConfig.TOPIC_SPECTRA), Produced.with(Serdes.String(), spectrumSerde));
-        outputs.filter((k, v) -> v instanceof PixelFlag).mapValues(v -> (PixelFlag) v)
-                .to(config.getString(StreamConfig.TOPIC_FLAGS), Produced.with(Serdes.String(), flagSerde));
-        outputs.filter((k, v) -> v instanceof RejectedRecord).mapValues(v -> (RejectedRecord) v)
-                .to(config.getString(StreamConfig.TOPIC_REJECTED), Produced.with(Serdes.String(), rejectedSerde));
-        outputs.filter((k, v) -> v instanceof PixelAudit).mapValues(v -> (PixelAudit) v)
-                .to(config.getString(StreamConfig.TOPIC_AUDIT), Produced.with(Serdes.String(), auditSerde));
+        // One sink for the four record topics: each record goes straight to its topic and serde, instead of passing
+        // a filter per topic.
+        OutputRouter router = new OutputRouter(Map.of(
+                PixelSpectrum.class, new OutputRouter.Route(config.getString(StreamConfig.TOPIC_SPECTRA), spectrumSerde),
+                PixelFlag.class, new OutputRouter.Route(config.getString(StreamConfig.TOPIC_FLAGS), flagSerde),
+                RejectedRecord.class, new OutputRouter.Route(config.getString(StreamConfig.TOPIC_REJECTED), rejectedSerde),
+                PixelAudit.class, new OutputRouter.Route(config.getString(StreamConfig.TOPIC_AUDIT), auditSerde)));
+        outputs.filter((k, v) -> !(v instanceof ScanProgress.Batch))
+                .to(router, Produced.with(Serdes.String(), router.serde()));
         outputs.filter((k, v) -> v instanceof ScanProgress.Batch).mapValues(v -> (ScanProgress.Batch) v)
                 .repartition(Repartitioned.with(Serdes.String(), ScanProgress.Batch.serde()).withName(PROGRESS_TOPIC_NAME))
                 .process(() -> new ScanTracker(metrics, config.getLong(StreamConfig.AUDIT_MAX_WAIT_MS)), ScanTracker.STORE)

@@ -1,5 +1,6 @@
 package io.xasflow.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,31 @@ class ModelRegistryTest {
                     assertEquals(one[c], all[r * channels + c], 1e-5, "row " + r + " channel " + c);
                 }
             }
+        }
+    }
+
+    /** Slices run side by side give the same numbers, in the same rows, as slices run one after another. */
+    @Test
+    void slicesRunInParallelEqualSlicesRunInTurn() throws Exception {
+        ModelManifest manifest = ModelManifest.load(ModelFixtures.COMMITTED);
+        ModelManifest.Entry entry = manifest.entries().get(0);
+        Path file = ModelFixtures.COMMITTED.resolve(entry.file());
+        try (SpectrumModel inTurn = SpectrumModel.open(file, entry.sha256(), ExecutionProvider.CPU, 1);
+             SpectrumModel parallel = SpectrumModel.open(file, entry.sha256(),
+                     new SessionSettings(ExecutionProvider.CPU, 1, 3, 0, 0L))) {
+            int rows = SpectrumModel.CPU_CHUNK_ROWS * 5 + 11;
+            float[] params = new float[rows * SpectrumModel.PARAMETERS];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+            double[] lo = inTurn.metadata().domainMin();
+            double[] hi = inTurn.metadata().domainMax();
+            for (int i = 0; i < params.length; i++) {
+                int d = i % SpectrumModel.PARAMETERS;
+                params[i] = (float) (lo[d] + (hi[d] - lo[d]) * random.nextDouble());
+            }
+            SpectrumModel.Prediction expected = inTurn.predictWithUncertainty(params, rows);
+            SpectrumModel.Prediction actual = parallel.predictWithUncertainty(params, rows);
+            assertArrayEquals(expected.spectra(), actual.spectra());
+            assertArrayEquals(expected.predictedSe(), actual.predictedSe());
         }
     }
 

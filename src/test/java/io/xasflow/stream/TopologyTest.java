@@ -142,6 +142,14 @@ class TopologyTest {
         assertEquals(1L, meters.get("xasflow.inference.latency").tag("ion", ion).timer().count());
     }
 
+    /** Buffer keys sort in arrival order: the sequence is zero-padded exactly like %019d. */
+    @Test
+    void bufferKeysArePaddedToNineteenDigits() {
+        for (long sequence : new long[] {0, 7, 42_000, 1_234_567_890_123L, Long.MAX_VALUE}) {
+            assertEquals("Ni2+|" + String.format("%019d", sequence), PixelBatcher.bufferKey("Ni2+", sequence));
+        }
+    }
+
     @Test
     void shouldFlushBatchWhenLingerElapses() {
         start(1000, 50);
