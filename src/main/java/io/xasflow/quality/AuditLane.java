@@ -58,6 +58,8 @@ public final class AuditLane implements AutoCloseable {
     private final double sampleFraction;
     private final int queueMax;
     private final ThreadPoolExecutor pool;
+    /** Rest after each audit, as a multiple of the time it took. */
+    private final double restPerBusy;
     private final AtomicLong skipped = new AtomicLong();
     private volatile long lastWarningMs;
 
@@ -67,6 +69,19 @@ public final class AuditLane implements AutoCloseable {
      * @param queueMax       pixels that may wait; beyond it the lane skips
      */
     public AuditLane(double sampleFraction, int threads, int queueMax) {
+        this(sampleFraction, threads, queueMax, 1.0);
+    }
+
+    /**
+     * @param maxCoreShare share of a core each lane thread may use (0 … 1]: after an audit that took t, the thread
+     *                     rests t·(1/share − 1), so a lane with many outliers to audit fills its queue and samples
+     *                     less instead of taking CPU from the fast path on a small machine
+     */
+    public AuditLane(double sampleFraction, int threads, int queueMax, double maxCoreShare) {
+        if (!(maxCoreShare > 0 && maxCoreShare <= 1)) {
+            throw new IllegalArgumentException("audit core share " + maxCoreShare + " outside (0, 1]");
+        }
+        this.restPerBusy = 1 / maxCoreShare - 1;
         if (!(sampleFraction >= 0 && sampleFraction <= 1)) {
             throw new IllegalArgumentException("audit sample fraction " + sampleFraction + " outside [0, 1]");
         }
@@ -108,8 +123,10 @@ public final class AuditLane implements AutoCloseable {
                     spectrum[c] = (float) exact.normalised()[c];
                 }
                 double se = SpectralError.of(request.networkSpectrum(), 0, spectrum, 0, spectrum.length);
+                long busy = System.nanoTime() - started;
                 inbox.results.add(new Result(request, spectrum, exact.axis().startEv(), exact.axis().stepEv(), se,
-                        (System.nanoTime() - started) / 1e6));
+                        busy / 1e6));
+                rest((long) (busy * restPerBusy));
             });
             return true;
         } catch (java.util.concurrent.RejectedExecutionException full) {
@@ -121,6 +138,17 @@ public final class AuditLane implements AutoCloseable {
                         + total + " pixels skipped so far)");
             }
             return false;
+        }
+    }
+
+    private static void rest(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();  // the lane is closing
         }
     }
 

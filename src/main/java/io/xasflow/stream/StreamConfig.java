@@ -43,6 +43,7 @@ public final class StreamConfig extends AbstractConfig {
     public static final String AUDIT_ENABLED = "audit.enabled";
     public static final String AUDIT_SAMPLE_FRACTION = "audit.sample.fraction";
     public static final String AUDIT_THREADS = "audit.threads";
+    public static final String AUDIT_MAX_CORE_SHARE = "audit.max.core.share";
     public static final String AUDIT_QUEUE_MAX_RECORDS = "audit.queue.max.records";
     public static final String AUDIT_MAX_WAIT_MS = "audit.max.wait.ms";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
@@ -95,7 +96,10 @@ public final class StreamConfig extends AbstractConfig {
             .define(AUDIT_SAMPLE_FRACTION, Type.DOUBLE, 0.005, Range.between(0, 1), Importance.MEDIUM,
                     "Share of trusted pixels audited anyway (a deterministic hash of the pixel ids).")
             .define(AUDIT_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Engine threads of the audit lane.")
-            .define(AUDIT_QUEUE_MAX_RECORDS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+            .define(AUDIT_MAX_CORE_SHARE, Type.DOUBLE, 0.25, Range.between(0.001, 1), Importance.LOW,
+                    "Share of a core each audit thread may use; beyond it the lane rests, its queue fills and it"
+                            + " samples less (and says so), so the audit never takes the fast path's CPU.")
+            .define(AUDIT_QUEUE_MAX_RECORDS, Type.INT, 32, Range.atLeast(1), Importance.LOW,
                     "Pixels that may wait for an audit; when full, the lane skips pixels (and says so) instead of"
                             + " slowing the spectra.")
             .define(AUDIT_MAX_WAIT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,

@@ -44,7 +44,8 @@ public final class XasflowProcessor implements AutoCloseable {
                 mode, engine);
         this.auditLane = !config.getBoolean(StreamConfig.AUDIT_ENABLED) || mode == ServingMode.EXACT ? null
                 : new AuditLane(config.getDouble(StreamConfig.AUDIT_SAMPLE_FRACTION),
-                        config.getInt(StreamConfig.AUDIT_THREADS), config.getInt(StreamConfig.AUDIT_QUEUE_MAX_RECORDS));
+                        config.getInt(StreamConfig.AUDIT_THREADS), config.getInt(StreamConfig.AUDIT_QUEUE_MAX_RECORDS),
+                        config.getDouble(StreamConfig.AUDIT_MAX_CORE_SHARE));
         this.streams = new KafkaStreams(XasflowTopology.buildTopology(config, registry, predictor, auditLane, metrics),
                 config.streamsProperties());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);  // Kafka Streams' own metrics on the same endpoint
