@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -244,26 +245,23 @@ public final class SpectrumModel implements AutoCloseable {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batch rows=" + batchRows + " must be > 0");
         }
-        int count = (rows + batchRows - 1) / batchRows;
-        List<Prediction> slices = new ArrayList<>(count);
-        if (slicePool == null || count == 1) {
-            for (int first = 0; first < rows; first += batchRows) {
-                slices.add(run(params, first, Math.min(batchRows, rows - first)));
-            }
+        List<Supplier<Prediction>> runs = new ArrayList<>();
+        for (int first = 0; first < rows; first += batchRows) {
+            int from = first;
+            runs.add(() -> run(params, from, Math.min(batchRows, rows - from)));
+        }
+        List<Prediction> slices = new ArrayList<>(runs.size());
+        if (slicePool == null || runs.size() == 1) {
+            runs.forEach(r -> slices.add(r.get()));
         } else {
-            List<Future<Prediction>> pending = new ArrayList<>(count);
-            for (int first = 0; first < rows; first += batchRows) {
-                int from = first;
-                pending.add(slicePool.submit(() -> run(params, from, Math.min(batchRows, rows - from))));
-            }
-            for (Future<Prediction> slice : pending) {
-                slices.add(await(slice));
-            }
+            List<Future<Prediction>> pending = new ArrayList<>(runs.size());
+            runs.forEach(r -> pending.add(slicePool.submit(r::get)));
+            pending.forEach(f -> slices.add(await(f)));
         }
         int channels = metadata.channels();
         float[] spectra = new float[rows * channels];
         float[] predictedSe = null;
-        for (int k = 0; k < count; k++) {
+        for (int k = 0; k < slices.size(); k++) {
             int first = k * batchRows;
             int n = Math.min(batchRows, rows - first);
             Prediction slice = slices.get(k);

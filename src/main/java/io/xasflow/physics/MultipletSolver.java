@@ -94,7 +94,7 @@ public final class MultipletSolver {
                         offset * rows, rows);
                 offset += populated;
             }
-            FinalStates.Projection projection = finalStates(finalTerms[f], finalCoefficients).project(images, columns);
+            Projection projection = project(finalTerms[f], finalCoefficients, images, columns);
             double[] finalEv = projection.values();
             double[] amplitudes = projection.amplitudes();
             offset = 0;
@@ -149,32 +149,22 @@ public final class MultipletSolver {
         return systems;
     }
 
-    /** One final-state block: its energies and the amplitudes ⟨f|x⟩ of vectors x in its sector basis. */
-    interface FinalStates {
-        /** Eigenvalues ascending, and column-major n×columns amplitudes (row f for eigenvalue f). */
-        record Projection(double[] values, double[] amplitudes) {}
+    /** A final-state block's energies (ascending) and column-major n×columns amplitudes ⟨f|x⟩ (row f for energy f). */
+    record Projection(double[] values, double[] amplitudes) {}
 
-        /** @param vectors column-major n×columns */
-        Projection project(double[] vectors, int columns);
-    }
-
-    private FinalStates finalStates(ConfigurationModel.BlockTerms terms, double[] coefficients) {
+    /** Diagonalises one final-state block and projects the column-major n×columns {@code vectors} on its states. */
+    private Projection project(ConfigurationModel.BlockTerms terms, double[] coefficients, double[] vectors,
+            int columns) {
         double[] matrix = terms.assemble(coefficients);
-        if (doublePrecision) {
-            return new FullEigenvectors(eigensolver.decompose(matrix, terms.n()));
+        int n = terms.n();
+        if (!doublePrecision) {
+            return SpectralProjector.project(matrix, n, vectors, columns);
         }
-        return SpectralProjector.of(matrix, terms.n());
-    }
-
-    /** Double-precision path: explicit eigenvectors U, amplitudes U^T x. */
-    private record FullEigenvectors(SymmetricEigensolver.Eigensystem eig) implements FinalStates {
-        @Override
-        public Projection project(double[] vectors, int columns) {
-            int n = eig.n();
-            double[] result = new double[n * columns];
-            BLAS_INSTANCE.dgemm("T", "N", n, columns, n, 1.0, eig.vectors(), n, vectors, n, 0.0, result, n);
-            return new Projection(eig.values(), result);
-        }
+        // Double-precision path: explicit eigenvectors U, amplitudes U^T x.
+        SymmetricEigensolver.Eigensystem eig = eigensolver.decompose(matrix, n);
+        double[] amplitudes = new double[n * columns];
+        BLAS_INSTANCE.dgemm("T", "N", n, columns, n, 1.0, eig.vectors(), n, vectors, n, 0.0, amplitudes, n);
+        return new Projection(eig.values(), amplitudes);
     }
 
     /** Unnormalised Boltzmann factors of the populated prefix of ascending eigenvalues. */

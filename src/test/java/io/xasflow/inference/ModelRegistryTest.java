@@ -52,14 +52,7 @@ class ModelRegistryTest {
         try (ModelRegistry registry = ModelRegistry.open(ModelFixtures.COMMITTED, ExecutionProvider.CPU, 1)) {
             SpectrumModel model = registry.model(registry.ions().get(0));
             int rows = SpectrumModel.CPU_CHUNK_ROWS * 2 + 37;
-            float[] params = new float[rows * SpectrumModel.PARAMETERS];
-            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
-            double[] lo = model.metadata().domainMin();
-            double[] hi = model.metadata().domainMax();
-            for (int i = 0; i < params.length; i++) {
-                int d = i % SpectrumModel.PARAMETERS;
-                params[i] = (float) (lo[d] + (hi[d] - lo[d]) * random.nextDouble());
-            }
+            float[] params = inDomain(model, rows, 3);
             float[] all = model.predict(params, rows);
             int channels = model.metadata().channels();
             for (int r : new int[] {0, SpectrumModel.CPU_CHUNK_ROWS - 1, SpectrumModel.CPU_CHUNK_ROWS, rows - 1}) {
@@ -82,14 +75,7 @@ class ModelRegistryTest {
              SpectrumModel parallel = SpectrumModel.open(file, entry.sha256(),
                      new SessionSettings(ExecutionProvider.CPU, 1, 3, 0, 0L))) {
             int rows = SpectrumModel.CPU_CHUNK_ROWS * 5 + 11;
-            float[] params = new float[rows * SpectrumModel.PARAMETERS];
-            java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-            double[] lo = inTurn.metadata().domainMin();
-            double[] hi = inTurn.metadata().domainMax();
-            for (int i = 0; i < params.length; i++) {
-                int d = i % SpectrumModel.PARAMETERS;
-                params[i] = (float) (lo[d] + (hi[d] - lo[d]) * random.nextDouble());
-            }
+            float[] params = inDomain(inTurn, rows, 5);
             SpectrumModel.Prediction expected = inTurn.predictWithUncertainty(params, rows);
             SpectrumModel.Prediction actual = parallel.predictWithUncertainty(params, rows);
             assertArrayEquals(expected.spectra(), actual.spectra());
@@ -101,5 +87,18 @@ class ModelRegistryTest {
     void shouldRejectAnUnknownExecutionProvider() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExecutionProvider.parse("tpu"));
         assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("cuda"), e.getMessage());
+    }
+
+    /** {@code rows} parameter rows drawn uniformly from the model's trained box. */
+    private static float[] inDomain(SpectrumModel model, int rows, long seed) {
+        float[] params = new float[rows * SpectrumModel.PARAMETERS];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double[] lo = model.metadata().domainMin();
+        double[] hi = model.metadata().domainMax();
+        for (int i = 0; i < params.length; i++) {
+            int d = i % SpectrumModel.PARAMETERS;
+            params[i] = (float) (lo[d] + (hi[d] - lo[d]) * random.nextDouble());
+        }
+        return params;
     }
 }
