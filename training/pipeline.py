@@ -1,13 +1,22 @@
-"""Rebuild product models end to end, one ion after another: engine data (train + D4h/Oh/C4v test sets) →
-training → evaluation → ONNX export into models-onnx/. Every stage is resumable: rerun the same command after an
-interruption and finished shards, epochs and exports are kept.
+"""Rebuild product models end to end, one ion after another:
 
-    /usr/bin/python3 training/pipeline.py --plan training/configs/product.json --ions Ni2+,Fe2+
+    engine data → training (one or more chained steps) → evaluation → SE head and flags → ONNX export
 
-The plan holds the defaults for every ion and per-ion overrides (data size, lines, epochs); see that file.
+    /usr/bin/python3 training/pipeline.py --ions Ni3+,Mn3+          # default plan: training/configs/product.json
+
+Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
+  train-<domain> (seed 1) plus the Oh and C4v slices train-oh / train-c4v (seeds 12, 13): the training data;
+  test-d4h / test-oh / test-c4v / test-beyond (seeds 1001–1004): the held-out test sets of docs/accuracy.md;
+  fit-beyond / fit-oh / fit-c4v (seeds 21–23): held-out sets the SE head is fitted on, never tested on.
+
+Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
+and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
+(training/configs/*.json, `{ion}` replaced by the ion); a later step starts from the previous step's weights.
 """
 import argparse
 import json
+import os
+import shlex
 import subprocess
 import sys
 import time
@@ -17,62 +26,112 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import evaluate  # noqa: E402
 import export_onnx  # noqa: E402
 import train as trainer  # noqa: E402
+import uncertainty  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003))
+TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003), ("beyond", "beyond", 1004))
+FIT_SETS = (("beyond", "beyond", 21, 2), ("oh", "oh", 22, 1), ("c4v", "c4v", 23, 1))  # (name, domain, seed, × fit_count)
+SLICE_SEEDS = (("oh", 12), ("c4v", 13))
 
 
-XASFLOW = [str(ROOT / "xasflow")]
+class Engine:
+    """The `generate` command of the launcher (a frozen jar keeps long runs safe from rebuilds)."""
 
+    def __init__(self, launcher, threads):
+        self.command, self.threads = shlex.split(launcher), threads
 
-def generate(ion, domain, count, seed, out, threads):
-    subprocess.run(XASFLOW + ["generate", "--ion", ion, "--count", str(count), "--seed", str(seed),
-                    "--domain", domain, "--out", str(out), "--threads", str(threads)], check=True, cwd=ROOT)
+    def generate(self, ion, domain, count, seed, out):
+        subprocess.run(self.command + ["generate", "--ion", ion, "--count", str(count), "--seed", str(seed),
+                                       "--domain", domain, "--out", str(out), "--threads", str(self.threads)],
+                       check=True, cwd=ROOT)
 
 
 def plan_for(plan, ion):
-    cfg = dict(plan["defaults"])
-    cfg.update(plan.get("ions", {}).get(ion, {}))
-    return cfg
+    p = dict(plan["defaults"])
+    p.update(plan.get("ions", {}).get(ion, {}))
+    return p
 
 
-def build_ion(ion, plan, data_root, threads):
-    p = plan_for(plan, ion)
-    started = time.time()
+def make_data(engine, ion, p, folder):
+    """Every data set of one ion; returns (training folders, test sets, fit sets)."""
+    train_dirs = [folder / f"train-{p['train_domain']}"]
+    engine.generate(ion, p["train_domain"], p["train_count"], p["train_seed"], train_dirs[0])
+    for name, seed in SLICE_SEEDS if p["slice_count"] else ():
+        train_dirs.append(folder / f"train-{name}")
+        engine.generate(ion, name, p["slice_count"], seed, train_dirs[-1])
     tests = {}
     for name, domain, seed in TEST_SETS:
-        tests[name] = data_root / ion / f"test-{name}"
-        generate(ion, domain, p["test_count"], seed, tests[name], threads)
-    train_dir = data_root / ion / f"train-{p['train_domain']}"
-    generate(ion, p["train_domain"], p["train_count"], p["train_seed"], train_dir, threads)
-    fields = {f for f in trainer.TrainConfig.__dataclass_fields__}
-    cfg = trainer.TrainConfig(name=p.get("run_name") or f"{p['run_prefix']}-{ion}", train_dir=str(train_dir),
-                              **{k: v for k, v in p.items() if k in fields and k not in ("name", "train_dir")})
-    run = trainer.train(cfg)
-    if (run / "last.pt").exists() and trainer.torch.load(run / "last.pt")["state"]["epoch"] < cfg.epochs:
-        return f"{ion}: training paused at its time budget; rerun to continue"
-    evaluate.evaluate(str(run), {k: str(v) for k, v in tests.items()})
+        tests[name] = folder / f"test-{name}"
+        engine.generate(ion, domain, p["test_count"], seed, tests[name])
+    fits = []
+    seeds = p.get("fit_seeds") or [seed for _, _, seed, _ in FIT_SETS]
+    for (name, domain, _, scale), seed in zip(FIT_SETS, seeds):
+        fits.append(folder / f"fit-{name}")
+        engine.generate(ion, domain, scale * p["fit_count"], seed, fits[-1])
+    return train_dirs, tests, fits
+
+
+def step_config(path, ion, train_dirs, init_onnx):
+    """A step's TrainConfig; without its own train_dir it trains on all of the ion's training folders."""
+    values = json.loads(Path(path).read_text().replace("{ion}", ion))
+    values.setdefault("train_dir", ",".join(str(d) for d in train_dirs))  # a step may train on part of the data
+    if init_onnx:
+        values["init_onnx"] = str(init_onnx)
+    return trainer.TrainConfig(**values)
+
+
+def finished(run, cfg):
+    last = run / "last.pt"
+    return last.exists() and trainer.torch.load(last)["state"]["epoch"] >= cfg.epochs
+
+
+def build_ion(ion, plan, data_root, engine, say):
+    p = plan_for(plan, ion)
+    started = time.time()
+    say("data")
+    train_dirs, tests, fits = make_data(engine, ion, p, data_root / ion)
+    init, run = None, None
+    for i, step in enumerate(p["steps"], 1):
+        cfg = step_config(step, ion, train_dirs, init)
+        say(f"training step {i}/{len(p['steps'])}: {cfg.name}")
+        run = trainer.train(cfg)
+        if not finished(run, cfg):
+            return f"training paused at its time budget in {cfg.name}; rerun to continue"
+        if i < len(p["steps"]):  # the next step starts from this one's weights
+            init = run / "init" / f"{ion}.onnx"
+            if not init.exists():
+                export_onnx.export(str(run), run / "init")
+    test_sets = {k: str(v) for k, v in tests.items()}
+    say("evaluation")
+    evaluate.evaluate(str(run), {k: v for k, v in test_sets.items() if k != "beyond"})
+    say("SE head and flags")
+    uncertainty.run_uncertainty(str(run), [str(f) for f in fits], test_sets)
+    say("export")
     export_onnx.export(str(run), ROOT / "models-onnx")
-    return f"{ion}: done in {(time.time() - started) / 60:.1f} min"
+    return f"done in {(time.time() - started) / 60:.1f} min"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plan", default=str(ROOT / "training" / "configs" / "product.json"))
-    parser.add_argument("--ions", help="comma-separated ion keys (default: every ion of the plan)")
+    parser.add_argument("--ions", help="comma-separated ion keys (default: every ion of the plan, in its order)")
     parser.add_argument("--data", default="data", help="data folder (relative to the repository root)")
     parser.add_argument("--threads", type=int, default=2, help="engine threads for data generation")
-    parser.add_argument("--xasflow", default=XASFLOW[0],
-                        help="launcher to run the engine with (a frozen copy keeps long runs safe from rebuilds)")
+    parser.add_argument("--xasflow", default=str(ROOT / "xasflow"),
+                        help="launcher command, e.g. 'java -jar /tmp/frozen/xasflow.jar' for long runs")
     args = parser.parse_args()
-    XASFLOW[0] = args.xasflow
     plan = json.loads(Path(args.plan).read_text())
-    import os
     os.chdir(ROOT)  # run names, data and checkpoint paths are relative to the repository root
     ions = args.ions.split(",") if args.ions else plan["order"]
+    unknown = [ion for ion in ions if ion not in plan["order"]]
+    if unknown:
+        raise SystemExit(f"error: ions {unknown} are not in the plan {args.plan}; it lists {plan['order']}")
+    engine = Engine(args.xasflow, args.threads)
     for i, ion in enumerate(ions, 1):
-        print(f"[{i}/{len(ions)}] {ion}: starting", flush=True)
-        print(f"[{i}/{len(ions)}] {build_ion(ion, plan, Path(args.data), args.threads)}", flush=True)
+        def say(stage, i=i, ion=ion):
+            print(f"[{i}/{len(ions)}] {ion}: {stage}", flush=True)
+        say("starting")
+        say(build_ion(ion, plan, Path(args.data), engine, say))
 
 
 if __name__ == "__main__":

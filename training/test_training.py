@@ -196,5 +196,43 @@ class UncertaintyTest(unittest.TestCase):
             self.assertEqual(["spectrum", "predicted_se"], [o.name for o in m.graph.output])
 
 
+class PipelinePlanTest(unittest.TestCase):
+    """The product plan is what rebuilds models-onnx/: a typo in it would only show hours into a rebuild."""
+
+    def test_the_plan_lists_the_22_ions_of_the_engine_and_every_step_is_a_valid_config(self):
+        import csv
+        import json
+        import pipeline
+        plan = json.loads((pipeline.ROOT / "training" / "configs" / "product.json").read_text())
+        table = pipeline.ROOT / "src/main/resources/io/xasflow/physics/hf_parameters.csv"
+        with open(table) as f:
+            engine_ions = {row["ion"] for row in csv.DictReader(line for line in f if not line.startswith("#"))}
+        self.assertEqual(22, len(plan["order"]))
+        self.assertEqual(engine_ions, set(plan["order"]))
+        self.assertLessEqual(set(plan["ions"]), set(plan["order"]))
+        folders = [Path("data/X/train-extended"), Path("data/X/train-oh")]
+        for ion in plan["order"]:
+            p = pipeline.plan_for(plan, ion)
+            for key in ("train_domain", "train_count", "slice_count", "test_count", "fit_count", "steps"):
+                self.assertIn(key, p, f"{ion} lacks {key}")
+            names = set()
+            for i, step in enumerate(p["steps"]):
+                cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
+                self.assertNotIn("{ion}", cfg.name + cfg.train_dir, f"{ion} {step}: placeholder left")
+                self.assertIn(cfg.arch, models.ARCHITECTURES)
+                self.assertEqual("init.onnx" if i else "", cfg.init_onnx, f"{ion} {step}: chained from the step before")
+                names.add(cfg.name)
+            self.assertEqual(len(p["steps"]), len(names), f"{ion}: every step needs its own run name")
+
+    def test_a_step_without_its_own_data_trains_on_every_training_folder_of_the_ion(self):
+        import pipeline
+        cfg = pipeline.step_config(pipeline.ROOT / "training/configs/slices.json", "Ti2+",
+                                   [Path("data/Ti2+/train-extended"), Path("data/Ti2+/train-oh")], None)
+        self.assertEqual("Ti2+-slices", cfg.name)
+        self.assertEqual("data/Ti2+/train-extended,data/Ti2+/train-oh", cfg.train_dir)
+        own = pipeline.step_config(pipeline.ROOT / "training/configs/paper.json", "Ti2+", [Path("x")], None)
+        self.assertEqual("data/Ti2+/train-paper", own.train_dir)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,108 @@
+"""The paper's C4v extrapolation study, side by side with the product model.
+
+A model trained on the paper's domain (Dq in [0, 0.2]) must extrapolate to the C4v case (Ds = Dt = 0, Dq in
+[−0.2, 0]); the product model was trained on the extended domain (Dq in [−0.2, 0.2], plus the Oh and C4v slices),
+so the same spectra are inside its domain. Both are tested on the ion's C4v test set (seed 1003: SE against Dq in
+0.01 eV bins, r_a) and on its D4h paper-domain test set (seed 1001), which both models have inside their domain.
+
+    /usr/bin/python3 training/c4v_study.py --ion Ni2+ --paper-run data/runs/Ni2+-paper [--product models-onnx/Ni2+.onnx]
+
+Writes training/reports/c4v-study/<ion>.json and .png, and the ion's section of docs/accuracy.md.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
+import evaluate  # noqa: E402
+import metrics  # noqa: E402
+import regraph_onnx  # noqa: E402
+import uncertainty  # noqa: E402
+from train import predict  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "training" / "reports" / "c4v-study"
+
+
+def product_network(path):
+    graph, props = regraph_onnx.rebuild(path)
+    return (graph.net if isinstance(graph, uncertainty.WithPredictedSe) else graph), props
+
+
+def measure(net, d4h, c4v):
+    _, se_d4h = metrics.summary(predict(net, d4h.params), d4h.spectra)
+    _, se_c4v = metrics.summary(predict(net, c4v.params), c4v.spectra)
+    profile, r_a = metrics.c4v_profile(c4v.params[:, 0], se_c4v)
+    return {"d4h_I1": float((se_d4h < 0.03).mean()), "d4h_outliers": float((se_d4h >= metrics.OUTLIER_SE).mean()),
+            "c4v_I1": float((se_c4v < 0.03).mean()), "c4v_outliers": float((se_c4v >= metrics.OUTLIER_SE).mean()),
+            "c4v_se_median": float(np.median(se_c4v)), "r_a": r_a, "profile": profile}
+
+
+def plot(ion, results, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for (label, r), colour in zip(results.items(), ("tab:red", "tab:blue")):
+        centre = [(b["dq_lo"] + b["dq_hi"]) / 2 for b in r["profile"]]
+        ax.plot(centre, [100 * b["se_median"] for b in r["profile"]], "o-", color=colour,
+                label=f"{label}: median SE (r_a {100 * r['r_a']:.0f} %)")
+        ax.plot(centre, [100 * b["se_max"] for b in r["profile"]], "s--", color=colour, alpha=0.6,
+                label=f"{label}: max SE")
+    ax.axhline(10, color="grey", lw=0.8)
+    ax.set_yscale("log")
+    ax.set_xlabel("Dq (eV), C4v: Ds = Dt = 0")
+    ax.set_ylabel("SE (%)")
+    ax.set_title(f"{ion}: C4v test set, paper-domain vs extended-domain model")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def section(ion, results, sizes, command):
+    rows = ["| model | trained on | train spectra | D4h I1 | D4h outliers | C4v I1 | C4v outliers | C4v median SE | "
+            "C4v r_a |", "|---|---|---|---|---|---|---|---|---|"]
+    for label, r in results.items():
+        rows.append(f"| {label} | {sizes[label][0]} | {sizes[label][1]} | {100 * r['d4h_I1']:.1f} % | "
+                    f"{100 * r['d4h_outliers']:.2f} % | {100 * r['c4v_I1']:.1f} % | {100 * r['c4v_outliers']:.2f} % | "
+                    f"{100 * r['c4v_se_median']:.2f} % | {100 * r['r_a']:.0f} % |")
+    return "\n".join([f"### C4v extrapolation study: {ion}", "", f"Command: `{command}`", "", *rows, "",
+                      f"![{ion} C4v study](../training/reports/c4v-study/{ion}.png)", ""])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ion", required=True)
+    parser.add_argument("--paper-run", required=True, help="training run on the paper's domain (data/runs/...)")
+    parser.add_argument("--product", help="product ONNX model (default models-onnx/<ion>.onnx)")
+    parser.add_argument("--data", default="data")
+    args = parser.parse_args()
+    product_path = Path(args.product or ROOT / "models-onnx" / f"{args.ion}.onnx")
+    d4h = data.load(str(Path(args.data) / args.ion / "test-d4h"))
+    c4v = data.load(str(Path(args.data) / args.ion / "test-c4v"))
+
+    paper_net, paper_cfg, paper_ckpt = evaluate.load_run(args.paper_run)
+    if paper_ckpt["meta"]["domain"] != "paper":
+        raise SystemExit(f"error: {args.paper_run} was trained on '{paper_ckpt['meta']['domain']}', not 'paper'")
+    product_net, props = product_network(product_path)
+    results = {"paper domain": measure(paper_net, d4h, c4v), "extended (product)": measure(product_net, d4h, c4v)}
+    sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"]),
+             "extended (product)": (f"`{product_path.name}`: extended box, Dq ∈ [−0.2, 0.2], + Oh/C4v slices",
+                                    int(props["train_size"]))}
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{args.ion}.json").write_text(json.dumps({"ion": args.ion, "sizes": sizes, "results": results}, indent=1))
+    plot(args.ion, results, OUT / f"{args.ion}.png")
+    command = f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --paper-run {args.paper_run}"
+    body = section(args.ion, results, sizes, command)
+    uncertainty.replace_section(ROOT / "docs" / "accuracy.md", f"c4v-study-{args.ion}", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
