@@ -5,9 +5,16 @@ A model trained on the paper's domain (Dq in [0, 0.2]) must extrapolate to the C
 so the same spectra are inside its domain. Both are tested on the ion's C4v test set (seed 1003: SE against Dq in
 0.01 eV bins, r_a) and on its D4h paper-domain test set (seed 1001), which both models have inside their domain.
 
-    /usr/bin/python3 training/c4v_study.py --ion Ni2+ --paper-run data/runs/Ni2+-paper [--product models-onnx/Ni2+.onnx]
+    /usr/bin/python3 training/c4v_study.py --ion Ni2+ --paper-run data/runs/Ni2+-paper \
+        [--control-run data/runs/Ni2+-extended-control] [--product models-onnx/Ni2+.onnx]
 
-Writes training/reports/c4v-study/<ion>.json and .png, and the ion's section of docs/accuracy.md.
+Writes training/reports/c4v-study/<ion>.json and .png, and the ion's section of docs/accuracy.md. The runs:
+
+    ./xasflow generate --ion Ni2+ --count 60000 --seed 31 --domain paper --out data/Ni2+/train-paper
+    /usr/bin/python3 training/train.py --config training/configs/paper.json --name Ni2+-paper \
+        --train-dir data/Ni2+/train-paper
+    /usr/bin/python3 training/train.py --config training/configs/paper.json --name Ni2+-extended-control \
+        --train-dir data/Ni2+/train-extended --train-limit 60000
 """
 import argparse
 import json
@@ -48,7 +55,7 @@ def plot(ion, results, path):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    for (label, r), colour in zip(results.items(), ("tab:red", "tab:blue")):
+    for (label, r), colour in zip(results.items(), ("tab:red", "tab:orange", "tab:blue")):
         centre = [(b["dq_lo"] + b["dq_hi"]) / 2 for b in r["profile"]]
         ax.plot(centre, [100 * b["se_median"] for b in r["profile"]], "o-", color=colour,
                 label=f"{label}: median SE (r_a {100 * r['r_a']:.0f} %)")
@@ -58,7 +65,7 @@ def plot(ion, results, path):
     ax.set_yscale("log")
     ax.set_xlabel("Dq (eV), C4v: Ds = Dt = 0")
     ax.set_ylabel("SE (%)")
-    ax.set_title(f"{ion}: C4v test set, paper-domain vs extended-domain model")
+    ax.set_title(f"{ion}: C4v test set, paper-domain vs extended-domain models")
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
@@ -80,6 +87,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ion", required=True)
     parser.add_argument("--paper-run", required=True, help="training run on the paper's domain (data/runs/...)")
+    parser.add_argument("--control-run", help="optional run on the extended box with the paper run's data size and "
+                        "schedule: separates the domain's effect from the product model's larger training")
     parser.add_argument("--product", help="product ONNX model (default models-onnx/<ion>.onnx)")
     parser.add_argument("--data", default="data")
     args = parser.parse_args()
@@ -91,14 +100,21 @@ def main():
     if paper_ckpt["meta"]["domain"] != "paper":
         raise SystemExit(f"error: {args.paper_run} was trained on '{paper_ckpt['meta']['domain']}', not 'paper'")
     product_net, props = product_network(product_path)
-    results = {"paper domain": measure(paper_net, d4h, c4v), "extended (product)": measure(product_net, d4h, c4v)}
-    sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"]),
-             "extended (product)": (f"`{product_path.name}`: extended box, Dq ∈ [−0.2, 0.2], + Oh/C4v slices",
-                                    int(props["train_size"]))}
+    results = {"paper domain": measure(paper_net, d4h, c4v)}
+    sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"])}
+    if args.control_run:
+        control_net, control_cfg, control_ckpt = evaluate.load_run(args.control_run)
+        results["extended, same budget"] = measure(control_net, d4h, c4v)
+        sizes["extended, same budget"] = (f"`{control_cfg.name}`: extended box, Dq ∈ [−0.2, 0.2]",
+                                          control_ckpt["train_size"])
+    results["extended (product)"] = measure(product_net, d4h, c4v)
+    sizes["extended (product)"] = (f"`{product_path.name}`: extended box, Dq ∈ [−0.2, 0.2], + Oh/C4v slices",
+                                   int(props["train_size"]))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{args.ion}.json").write_text(json.dumps({"ion": args.ion, "sizes": sizes, "results": results}, indent=1))
     plot(args.ion, results, OUT / f"{args.ion}.png")
-    command = f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --paper-run {args.paper_run}"
+    command = (f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --paper-run {args.paper_run}"
+               + (f" --control-run {args.control_run}" if args.control_run else ""))
     body = section(args.ion, results, sizes, command)
     uncertainty.replace_section(ROOT / "docs" / "accuracy.md", f"c4v-study-{args.ion}", body)
     print(body)
