@@ -194,6 +194,12 @@ class UncertaintyTest(unittest.TestCase):
             m = onnx.load(str(path))
             onnx.checker.check_model(m)
             self.assertEqual(["spectrum", "predicted_se"], [o.name for o in m.graph.output])
+            from train import load_onnx_weights
+            torch.manual_seed(99)
+            fresh = models.build(cfg, META).eval()
+            self.assertFalse(torch.allclose(fresh(params), spectrum, atol=1e-6))
+            load_onnx_weights(fresh, str(path))  # a warm start from a model exported with its head
+            self.assertTrue(torch.allclose(fresh(params), spectrum, atol=1e-6))
 
 
 class PipelinePlanTest(unittest.TestCase):

@@ -107,6 +107,8 @@ def load_onnx_weights(net, path):
     from onnx import numpy_helper
 
     found = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    # a model exported with its SE head keeps the network's weights under "net." (uncertainty.WithPredictedSe)
+    found.update({name[len("net."):]: v for name, v in found.items() if name.startswith("net.")})
     missing = [name for name, p in net.named_parameters()
                if name not in found or tuple(found[name].shape) != tuple(p.shape)]
     if missing:
