@@ -21,8 +21,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
 import evaluate  # noqa: E402
@@ -41,12 +39,11 @@ def product_network(path):
 
 
 def measure(net, d4h, c4v):
-    _, se_d4h = metrics.summary(predict(net, d4h.params), d4h.spectra)
-    _, se_c4v = metrics.summary(predict(net, c4v.params), c4v.spectra)
+    on_d4h, _ = metrics.summary(predict(net, d4h.params), d4h.spectra)
+    on_c4v, se_c4v = metrics.summary(predict(net, c4v.params), c4v.spectra)
     profile, r_a = metrics.c4v_profile(c4v.params[:, 0], se_c4v)
-    return {"d4h_I1": float((se_d4h < 0.03).mean()), "d4h_outliers": float((se_d4h >= metrics.OUTLIER_SE).mean()),
-            "c4v_I1": float((se_c4v < 0.03).mean()), "c4v_outliers": float((se_c4v >= metrics.OUTLIER_SE).mean()),
-            "c4v_se_median": float(np.median(se_c4v)), "r_a": r_a, "profile": profile}
+    return {"d4h_I1": on_d4h["I1"], "d4h_outliers": on_d4h["I7"], "c4v_I1": on_c4v["I1"],
+            "c4v_outliers": on_c4v["I7"], "c4v_se_median": on_c4v["se_median"], "r_a": r_a, "profile": profile}
 
 
 def plot(ion, results, path):
@@ -56,11 +53,7 @@ def plot(ion, results, path):
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     for (label, r), colour in zip(results.items(), ("tab:red", "tab:orange", "tab:blue")):
-        centre = [(b["dq_lo"] + b["dq_hi"]) / 2 for b in r["profile"]]
-        ax.plot(centre, [100 * b["se_median"] for b in r["profile"]], "o-", color=colour,
-                label=f"{label}: median SE (r_a {100 * r['r_a']:.0f} %)")
-        ax.plot(centre, [100 * b["se_max"] for b in r["profile"]], "s--", color=colour, alpha=0.6,
-                label=f"{label}: max SE")
+        evaluate.draw_c4v_profile(ax, r["profile"], f"{label} (r_a {100 * r['r_a']:.0f} %): ", colour, max_alpha=0.6)
     ax.axhline(10, color="grey", lw=0.8)
     ax.set_yscale("log")
     ax.set_xlabel("Dq (eV), C4v: Ds = Dt = 0")

@@ -91,15 +91,21 @@ def plot_mepd(energy, result, se, title, path):
     plt.close(fig)
 
 
+def draw_c4v_profile(ax, rows, label_prefix="", colour=None, max_alpha=1.0):
+    """Median and maximum SE per Dq bin of a metrics.c4v_profile."""
+    centre = [(r["dq_lo"] + r["dq_hi"]) / 2 for r in rows]
+    ax.plot(centre, [100 * r["se_median"] for r in rows], "o-", color=colour, label=f"{label_prefix}median SE")
+    ax.plot(centre, [100 * r["se_max"] for r in rows], "s--", color=colour, alpha=max_alpha,
+            label=f"{label_prefix}max SE")
+
+
 def plot_c4v(rows, title, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    centre = [(r["dq_lo"] + r["dq_hi"]) / 2 for r in rows]
     fig, ax = plt.subplots(figsize=(6, 3.4))
-    ax.plot(centre, [100 * r["se_median"] for r in rows], "o-", label="median SE")
-    ax.plot(centre, [100 * r["se_max"] for r in rows], "s--", label="max SE")
+    draw_c4v_profile(ax, rows)
     ax.axhline(10, color="grey", lw=0.8)
     ax.set_xlabel("Dq (eV)")
     ax.set_ylabel("SE (%)")
