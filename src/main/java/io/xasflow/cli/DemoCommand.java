@@ -85,7 +85,11 @@ final class DemoCommand implements Callable<Integer> {
                     s.getAuditsLost(), percent(s.getAuditSeMedian()), percent(s.getAuditSeP95()),
                     percent(s.getAuditSeMax()), s.getAuditMismatches());
         }
-        o.printf("  %.1f s from first pixel to the last record, %.0f pixels/s%n", r.seconds(), r.pixelsPerSecond());
+        o.printf("  fast path: %.1f s from the first pixel to every pixel's spectrum and flag, %.0f pixels/s%n",
+                r.fastPathSeconds(), r.fastPathPixelsPerSecond());
+        o.printf("  %.1f s to the last scan summary (summaries wait for their audits), %.0f pixels/s; audited pixels'"
+                + " measured SE median %s over %d audits%n", r.seconds(), r.pixelsPerSecond(),
+                percent(r.auditSeMedian()), r.auditSe().size());
         o.printf("  maps and example spectra in %s: %s%n", out.toAbsolutePath(),
                 r.images().stream().map(p -> p.getFileName().toString()).toList());
         o.println(r.json());

@@ -1,5 +1,6 @@
 package io.xasflow.demo;
 
+import io.xasflow.avro.PixelAudit;
 import io.xasflow.avro.PixelFlag;
 import io.xasflow.avro.PixelSpectrum;
 import io.xasflow.avro.ScanSummary;
@@ -20,18 +21,20 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A downstream consumer of xasflow's outputs, as a beamline client would run it: read_committed, so it sees each
- * transaction's records exactly once or not at all. Keeps counts, distinct pixels, and the per-pixel results of one
- * scan for maps.
+ * transaction's records exactly once or not at all. Keeps counts, distinct pixels, the per-pixel results of one
+ * scan for maps, and the measured SE of every audit when the audit topic is among its topics.
  */
 public final class OutputCollector implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<PixelSpectrum> spectra;
     private final Deserializer<PixelFlag> flags;
     private final Deserializer<ScanSummary> summaries;
+    private final Deserializer<PixelAudit> audits;
     private final String spectraTopic;
     private final String flagsTopic;
     private final String rejectedTopic;
     private final String scansTopic;
+    private final String auditTopic;
 
     long spectraCount;
     long flagsCount;
@@ -42,15 +45,20 @@ public final class OutputCollector implements AutoCloseable {
     final List<ScanSummary> scanSummaries = new ArrayList<>();
     final Map<String, PixelSpectrum> spectraByPixel = new HashMap<>();
     final Map<String, PixelFlag> flagsByPixel = new HashMap<>();
+    final List<Double> auditSe = new ArrayList<>();
     /** The scan whose spectra and flags are kept for maps (null: none); others are only counted. */
     private final String keptScanId;
 
+    /**
+     * @param topics spectra, flags, rejected and scan-summary topics, in this order, and optionally the audit topic
+     */
     public OutputCollector(String bootstrapServers, SchemaRegistryClient registry, List<String> topics,
                            String keptScanId) {
         this.spectraTopic = topics.get(0);
         this.flagsTopic = topics.get(1);
         this.rejectedTopic = topics.get(2);
         this.scansTopic = topics.get(3);
+        this.auditTopic = topics.size() > 4 ? topics.get(4) : null;
         this.keptScanId = keptScanId;
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -61,6 +69,7 @@ public final class OutputCollector implements AutoCloseable {
         this.spectra = AvroSerde.<PixelSpectrum>forValues(registry, PixelSpectrum.getClassSchema()).deserializer();
         this.flags = AvroSerde.<PixelFlag>forValues(registry, PixelFlag.getClassSchema()).deserializer();
         this.summaries = AvroSerde.<ScanSummary>forValues(registry, ScanSummary.getClassSchema()).deserializer();
+        this.audits = AvroSerde.<PixelAudit>forValues(registry, PixelAudit.getClassSchema()).deserializer();
     }
 
     /** Polls once and updates the counts. */
@@ -89,6 +98,8 @@ public final class OutputCollector implements AutoCloseable {
                 rejectedCount++;
             } else if (r.topic().equals(scansTopic)) {
                 scanSummaries.add(summaries.deserialize(r.topic(), r.value()));
+            } else if (r.topic().equals(auditTopic)) {
+                auditSe.add(audits.deserialize(r.topic(), r.value()).getMeasuredSe());
             }
         }
     }
@@ -104,6 +115,7 @@ public final class OutputCollector implements AutoCloseable {
         scanSummaries.clear();
         spectraByPixel.clear();
         flagsByPixel.clear();
+        auditSe.clear();
     }
 
     public long spectraCount() {
@@ -124,6 +136,11 @@ public final class OutputCollector implements AutoCloseable {
 
     public long distinctFlagPixels() {
         return flagPixels.size();
+    }
+
+    /** Measured SE of every audit seen (empty unless the audit topic is collected). */
+    public List<Double> auditSe() {
+        return auditSe;
     }
 
     public List<ScanSummary> scanSummaries() {

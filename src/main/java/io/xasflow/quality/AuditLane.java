@@ -2,6 +2,8 @@ package io.xasflow.quality;
 
 import io.xasflow.physics.SpectrumEngine;
 import io.xasflow.physics.XasSpectrum;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.zip.CRC32;
 public final class AuditLane implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditLane.class.getName());
     private static final long WARN_EVERY_MS = 10_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Why a pixel is audited. */
     public enum Reason { OUTLIER, SAMPLE }
@@ -73,9 +76,9 @@ public final class AuditLane implements AutoCloseable {
     }
 
     /**
-     * @param maxCoreShare share of a core each lane thread may use (0 … 1]: after an audit that took t, the thread
-     *                     rests t·(1/share − 1), so a lane with many outliers to audit fills its queue and samples
-     *                     less instead of taking CPU from the fast path on a small machine
+     * @param maxCoreShare share of a core each lane thread may use (0 … 1]: after an audit that took t of CPU
+     *                     time, the thread rests t·(1/share − 1), so a lane with many outliers to audit fills its
+     *                     queue and samples less instead of taking CPU from the fast path on a small machine
      */
     public AuditLane(double sampleFraction, int threads, int queueMax, double maxCoreShare) {
         if (!(maxCoreShare > 0 && maxCoreShare <= 1)) {
@@ -117,6 +120,7 @@ public final class AuditLane implements AutoCloseable {
         try {
             pool.execute(() -> {
                 long started = System.nanoTime();
+                long cpuStarted = cpuNanos();
                 XasSpectrum exact = ExactEngine.compute(request.ion(), request.params(), 0);
                 float[] spectrum = new float[exact.normalised().length];
                 for (int c = 0; c < spectrum.length; c++) {
@@ -126,7 +130,10 @@ public final class AuditLane implements AutoCloseable {
                 long busy = System.nanoTime() - started;
                 inbox.results.add(new Result(request, spectrum, exact.axis().startEv(), exact.axis().stepEv(), se,
                         busy / 1e6));
-                rest((long) (busy * restPerBusy));
+                // The share is of CPU time: under contention an audit's wall time stretches, and resting in
+                // proportion to it would starve the lane without sparing the fast path anything.
+                long cpuBusy = cpuStarted >= 0 ? cpuNanos() - cpuStarted : busy;
+                rest((long) (cpuBusy * restPerBusy));
             });
             return true;
         } catch (java.util.concurrent.RejectedExecutionException full) {
@@ -139,6 +146,11 @@ public final class AuditLane implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    /** CPU time of the calling thread (ns), or −1 where the JVM cannot measure it. */
+    private static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     private static void rest(long nanos) {

@@ -96,7 +96,7 @@ public final class StreamConfig extends AbstractConfig {
             .define(AUDIT_SAMPLE_FRACTION, Type.DOUBLE, 0.005, Range.between(0, 1), Importance.MEDIUM,
                     "Share of trusted pixels audited anyway (a deterministic hash of the pixel ids).")
             .define(AUDIT_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Engine threads of the audit lane.")
-            .define(AUDIT_MAX_CORE_SHARE, Type.DOUBLE, 0.25, Range.between(0.001, 1), Importance.LOW,
+            .define(AUDIT_MAX_CORE_SHARE, Type.DOUBLE, 0.1, Range.between(0.001, 1), Importance.LOW,
                     "Share of a core each audit thread may use; beyond it the lane rests, its queue fills and it"
                             + " samples less (and says so), so the audit never takes the fast path's CPU.")
             .define(AUDIT_QUEUE_MAX_RECORDS, Type.INT, 32, Range.atLeast(1), Importance.LOW,

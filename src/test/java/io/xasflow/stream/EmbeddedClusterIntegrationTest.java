@@ -33,6 +33,15 @@ class EmbeddedClusterIntegrationTest {
         assertTrue(summary.getAuditedPixels() + summary.getAuditsSkipped() >= 10_000 * 0.005 * 0.5,
                 "the audit lane sampled about 0.5 % of the pixels: " + summary);
         assertEquals(0, summary.getAuditsLost());
+        assertEquals(summary.getAuditedPixels(), r.auditSe().size(), "one xas.audit record per audited pixel");
+        if (summary.getAuditedPixels() > 0) {
+            float median = (float) (double) summary.getAuditSeMedian();
+            assertTrue(r.auditSe().stream().anyMatch(se -> (float) (double) se == median),
+                    "the summary's median SE is one of the audits read from xas.audit");
+        }
+        assertTrue(r.fastPathSeconds() > 0 && r.fastPathSeconds() <= r.seconds(),
+                "the fast path ends before the summary that waits for audits: " + r.fastPathSeconds() + " s, "
+                        + r.seconds() + " s");
     }
 
     /** Warm-up scans run untimed and stay out of the counts: only the timed scan's records are reported. */
