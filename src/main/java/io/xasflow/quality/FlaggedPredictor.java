@@ -97,7 +97,9 @@ public final class FlaggedPredictor {
                 reasons.add(FlagReason.HIGH_UNCERTAINTY);
             }
             flags.add(new PixelFlag(confidence, predictedSe, outlier, reasons));
-            if (outlier && mode == ServingMode.HYBRID) {
+            // Hybrid doubts every outlier and every input outside the trained box: beyond it no held-out data bounds
+            // how often the flags miss, so the engine answers (issue 6: no doubted spectrum reaches a consumer).
+            if ((outlier || !inside) && mode == ServingMode.HYBRID) {
                 doubted.add(r);
             }
         }

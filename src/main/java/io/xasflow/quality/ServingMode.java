@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * Where published spectra come from: {@code network} — every spectrum from the ion's network, flags alongside;
- * {@code hybrid} — pixels the flags call outliers are recomputed by the exact engine before they are published, so
- * no spectrum the system doubts reaches a consumer; {@code exact} — every pixel from the engine (small scans, or an
+ * {@code hybrid} — pixels the flags call outliers, and every pixel outside the model's trained box, are recomputed by
+ * the exact engine before they are published, so no spectrum the system doubts reaches a consumer; {@code exact} — every pixel from the engine (small scans, or an
  * ion without a model).
  */
 public enum ServingMode {

@@ -7,7 +7,8 @@ import io.xasflow.inference.ModelMetadata;
  * Turns a model's own SE estimate into a calibrated confidence, P(SE < 10 %). The curves were fitted on held-out
  * spectra (training/uncertainty.py: isotonic in log10 of the predicted SE, one curve for inputs inside the trained
  * box and one for inputs outside it) and travel in the model's {@code uncertainty} metadata with the threshold that
- * kept 97 % recall of true outliers on the calibration data. A model without an SE head gets confidence 1 inside its
+ * kept the recall of true outliers the model's metadata states (recall_target: 95 % for heads since 2026-12-01, 97 %
+ * before) on the calibration data. A model without an SE head gets confidence 1 inside its
  * domain and 0 outside: only the domain and physicality checks apply.
  */
 public final class UncertaintyModel {
@@ -95,7 +96,7 @@ public final class UncertaintyModel {
     }
 
     /**
-     * The threshold measured for this model on inputs inside (97 % recall) or outside (99.9 % recall) its trained box;
+     * The threshold measured for this model on inputs inside or outside its trained box (recall targets in its metadata);
      * the default for a model without an SE head.
      */
     public double recommendedThreshold(boolean insideDomain) {
