@@ -232,6 +232,7 @@ def run_uncertainty(run, fit_extra, tests, seed=11):
               "recall_target": RECALL_TARGET, "recall_target_outside": RECALL_TARGET_OUTSIDE,
               "fit_size": int(len(fit[0])), "calibration_size": int(len(x_cal)), "sets": {}}
     report["sets"]["calibration"] = flag_report(conf_cal, se_cal, threshold)
+    report["sets"]["calibration"]["in_domain_share"] = float(inside_cal.mean())
     diagrams, union_conf, union_se, union_inside = {}, [], [], []
     for name, folder in tests.items():
         t = data.load(folder)
