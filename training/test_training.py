@@ -3,6 +3,7 @@ architecture's forward pass and ONNX export, the paper's metrics on hand-made ca
 
     /usr/bin/python3 -m unittest discover -s training -p 'test_*.py'
 """
+import json
 import math
 import sys
 import tempfile
@@ -200,6 +201,28 @@ class UncertaintyTest(unittest.TestCase):
             self.assertFalse(torch.allclose(fresh(params), spectrum, atol=1e-6))
             load_onnx_weights(fresh, str(path))  # a warm start from a model exported with its head
             self.assertTrue(torch.allclose(fresh(params), spectrum, atol=1e-6))
+
+
+    def test_the_flags_summary_has_a_row_per_model_and_names_the_targets_met(self):
+        import uncertainty
+        def report(recall, precision, flagged_share=0.2, missed=3, true_outliers=100):
+            return {"recall": recall, "precision": precision, "flagged_share": flagged_share, "missed": missed,
+                    "true_outliers": true_outliers}
+        good = {"ion": "Ni2+", "file": "Ni2+.onnx", "flags": {"recall_targets": [0.95, 0.99], "report": {
+            "union of test sets": report(0.96, 0.72), "d4h": report(0.8, 0.5, flagged_share=0.008),
+            "beyond": report(0.99, 0.7)}}}
+        weak = {"ion": "Fe2+", "file": "Fe2+.onnx", "flags": {"recall_targets": [0.97, 0.999], "report": {
+            "union of test sets": report(0.94, 0.5), "d4h": report(0.9, 0.3), "beyond": report(0.99, 0.5)}}}
+        with tempfile.TemporaryDirectory() as tmp:
+            manifest, doc = Path(tmp) / "manifest.json", Path(tmp) / "accuracy.md"
+            manifest.write_text(json.dumps({"models": [good, weak, {"ion": "Ti2+", "file": "Ti2+.onnx"}]}))
+            doc.write_text("# Accuracy\n")
+            uncertainty.write_flags_summary(manifest, doc)
+            text = doc.read_text()
+        self.assertIn("| Ni2+ | 0.95/0.99 | 96.0 % | 72.0 % | 0.80 % | 80.0 % | 3 of 100 | recall, precision, "
+                      "D4h ≤ 1 % |", text)
+        self.assertIn("| Fe2+ | 0.97/0.999 | 94.0 % | 50.0 % | 20.00 % | 90.0 % | 3 of 100 | none |", text)
+        self.assertIn("| Ti2+ | no SE head |", text)
 
 
 class PipelinePlanTest(unittest.TestCase):

@@ -329,6 +329,37 @@ def write_report(ion, run, report, diagrams):
     print(body)
 
 
+def recall_targets(model_path):
+    """The recall targets in a model's `uncertainty` metadata (heads fitted before 2026-12-01 name none: 0.97/0.999)."""
+    import onnx
+    props = {p.key: p.value for p in onnx.load(str(model_path), load_external_data=False).metadata_props}
+    flags = json.loads(props.get("uncertainty", "{}"))
+    return flags.get("recall_target", 0.97), flags.get("recall_target_outside", 0.999)
+
+
+def write_flags_summary(manifest_path, doc):
+    """One row per committed model against the flags issue's targets, from the manifest (section flags-summary)."""
+    rows = ["| ion | recall targets inside/outside | union recall | union precision | D4h flagged | D4h recall | "
+            "beyond outliers missed | targets met |", "|---|---|---|---|---|---|---|---|"]
+    for entry in json.loads(Path(manifest_path).read_text())["models"]:
+        flags = entry.get("flags")
+        if not flags:
+            rows.append(f"| {entry['ion']} | no SE head | | | | | | |")
+            continue
+        union, d4h, beyond = (flags["report"][k] for k in ("union of test sets", "d4h", "beyond"))
+        inside, outside = flags.get("recall_targets") or recall_targets(Path(manifest_path).parent / entry["file"])
+        met = [name for name, ok in (("recall", union["recall"] >= 0.95), ("precision", union["precision"] >= 0.70),
+                                     ("D4h ≤ 1 %", d4h["flagged_share"] <= 0.01)) if ok]
+        rows.append(f"| {entry['ion']} | {inside:g}/{outside:g} | {100 * union['recall']:.1f} % | "
+                    f"{100 * union['precision']:.1f} % | {100 * d4h['flagged_share']:.2f} % | "
+                    f"{100 * d4h['recall']:.1f} % | {beyond['missed']} of {beyond['true_outliers']} | "
+                    f"{', '.join(met) or 'none'} |")
+    body = "\n".join(["### Outlier flags of every committed model (from `models-onnx/manifest.json`)", "",
+                      "Targets (flags issue): union recall ≥ 95 %, union precision ≥ 70 %, D4h flagged ≤ 1 %.", "",
+                      *rows])
+    replace_section(doc, "flags-summary", body)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", required=True)
