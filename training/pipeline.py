@@ -31,7 +31,7 @@ import uncertainty  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003), ("beyond", "beyond", 1004))
-# (name, domain, seed, × fit_count); the second four doubled the SE head's residuals (precision 65 → 75 % on Fe3+)
+# (name, domain, seed, × fit_count); the second four doubled the SE head's residuals (Fe3+: union precision 66 → 72 %)
 FIT_SETS = (("beyond", "beyond", 21, 2), ("oh", "oh", 22, 1), ("c4v", "c4v", 23, 1),
             ("paper", "paper", 24, 4), ("beyond-2", "beyond", 25, 2), ("oh-2", "oh", 26, 1), ("c4v-2", "c4v", 27, 1))
 SLICE_SEEDS = (("oh", 12), ("c4v", 13))
