@@ -278,8 +278,9 @@ class TopologyTest {
                 assertEquals(exact[c], doubted.getIntensities().get(c), 1e-6, "channel " + c);
             }
             List<PixelFlag> flagged = flags.readValuesToList();
-            assertTrue(flagged.stream().anyMatch(f -> f.getX() == 1 && f.getOutlier()
-                    && f.getReasons().contains("OUT_OF_DOMAIN")));
+            // Whether the flags call it an outlier depends on the model's head (this one trusts it: true SE 7.1 %);
+            // hybrid takes it from the engine either way, because it lies outside the trained box.
+            assertTrue(flagged.stream().anyMatch(f -> f.getX() == 1 && f.getReasons().contains("OUT_OF_DOMAIN")));
             assertEquals(1, scans.readValuesToList().get(0).getEngineSpectra());
             assertEquals(1.0, metrics.registry().get("xasflow.engine.spectra").counter().count());
             assertEquals(1L, metrics.registry().get("xasflow.engine.batch.latency").timer().count(),
