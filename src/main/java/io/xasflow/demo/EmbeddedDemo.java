@@ -13,11 +13,13 @@ import io.xasflow.stream.XasflowProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -43,8 +45,9 @@ public final class EmbeddedDemo {
         }
     }
 
-    /** What a consumer of the outputs saw. */
     /**
+     * What a consumer of the outputs saw.
+     *
      * @param fastPathSeconds first pixel published → a spectrum and a flag seen for every pixel (the fast path)
      * @param seconds         first pixel published → every scan's summary seen as well (a summary waits for its
      *                        scan's audits)
@@ -109,7 +112,7 @@ public final class EmbeddedDemo {
             kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_PIXELS)), o.partitions());
             kafka.createTopics(outputs, o.partitions());
             kafka.createTopics(List.of(config.getString(StreamConfig.TOPIC_AUDIT)), o.partitions());
-            List<String> collected = new java.util.ArrayList<>(outputs);
+            List<String> collected = new ArrayList<>(outputs);
             collected.add(config.getString(StreamConfig.TOPIC_AUDIT));
             SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url(), null);
             List<SyntheticSample> warmup = scans(o, ions, "warmup-" + o.seed(), o.warmupScans(), 1000);
@@ -159,7 +162,7 @@ public final class EmbeddedDemo {
     /** {@code count} scans, one sample each, back to back (sustained-rate runs); seeds from {@code seedOffset}. */
     private static List<SyntheticSample> scans(Options o, List<String> ions, String prefix, int count,
             long seedOffset) {
-        List<SyntheticSample> samples = new java.util.ArrayList<>();
+        List<SyntheticSample> samples = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             samples.add(new SyntheticSample(prefix + (count == 1 ? "" : "-" + (k + 1)), o.width(), o.height(), ions,
                     o.seed() + seedOffset + k, System.currentTimeMillis()));
@@ -187,7 +190,7 @@ public final class EmbeddedDemo {
         awaitCollector(collector, () -> collector.scanSummaries().size() >= scans, deadline, timeout, -1);
     }
 
-    private static void awaitCollector(OutputCollector collector, java.util.function.BooleanSupplier done,
+    private static void awaitCollector(OutputCollector collector, BooleanSupplier done,
             long deadline, Duration timeout, long pixels) {
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
