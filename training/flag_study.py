@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
@@ -39,43 +38,11 @@ def residuals(net, x, y):
     return x, metrics.spectral_error(predict(net, x), y), U.hidden(net, x)
 
 
-def fit_variant(fit, lo, hi, loss, width, epochs, share, seed=11):
-    """A head scoring doubt (higher = more doubtful): log10 SE by MSE, or the outlier logit by cross-entropy."""
-    n = int(share * len(fit[0]))
-    torch.manual_seed(seed)
-    head = U.SeHead(fit[2].shape[1], lo, hi, width)
-    opt = torch.optim.Adam(head.parameters(), lr=2e-3)
-    x_h, x_p = torch.from_numpy(fit[2][:n]), torch.from_numpy(fit[0][:n])
-    log_se = torch.from_numpy(np.log10(np.maximum(fit[1][:n], 10 ** U.LOG_SE_FLOOR)).astype(np.float32))
-    label = torch.from_numpy((fit[1][:n] >= U.OUTLIER_SE).astype(np.float32))
-    rng = np.random.default_rng(seed)
-    for epoch in range(epochs):
-        for group in opt.param_groups:
-            group["lr"] = 2e-3 * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
-        order = rng.permutation(n)
-        for i in range(0, n, 512):
-            b = order[i:i + 512]
-            out = head(x_h[b], x_p[b])
-            if loss == "mse":
-                value = torch.mean((out - log_se[b]) ** 2)
-            else:
-                value = nn.functional.binary_cross_entropy_with_logits(out, label[b])
-            opt.zero_grad(set_to_none=True)
-            value.backward()
-            opt.step()
-    head.eval()
-    return head
-
-
 def policy_report(s_cal, se_cal, in_cal, s_t, se_t, in_t, target_in, target_out):
-    """The production flags (uncertainty.run_uncertainty) for given recall targets, on the test union and D4h."""
-    curves = {"inside": U.calibrate(s_cal[in_cal], se_cal[in_cal]),
-              "outside": U.calibrate(s_cal[~in_cal], se_cal[~in_cal])}
-    conf_cal = U.confidence(curves, s_cal, in_cal, np.ones(len(s_cal), bool))
+    """The production flags (uncertainty.fit_flags) for given recall targets, on the test union, D4h and beyond."""
+    curves, thresholds, _ = U.fit_flags(s_cal, se_cal, in_cal, np.ones(len(s_cal), bool), target_in, target_out)
     conf_t = U.confidence(curves, s_t, in_t, np.ones(len(s_t), bool))
-    th_in = U.choose_threshold(conf_cal, se_cal, target_in)
-    th_out = U.choose_threshold(conf_cal[~in_cal], se_cal[~in_cal], target_out)
-    threshold = np.where(in_t, th_in, th_out)
+    threshold = np.where(in_t, thresholds["inside"], thresholds["outside"])
     union = U.flag_report(conf_t, se_t, threshold)
     d4h = U.flag_report(conf_t[:len(se_t) // 4], se_t[:len(se_t) // 4], threshold[:len(se_t) // 4])
     beyond = U.flag_report(conf_t[-len(se_t) // 4:], se_t[-len(se_t) // 4:], threshold[-len(se_t) // 4:])
@@ -111,7 +78,9 @@ def main():
                                              for a, b in POLICIES) + " |")
     for name in args.variants.split(","):
         started = time.time()
-        head = fit_variant(fit, lo, hi, *VARIANTS[name])
+        loss, width, epochs, share = VARIANTS[name]
+        n = int(share * len(fit[0]))
+        head = U.fit_head(fit[2][:n], fit[0][:n], fit[1][:n], lo, hi, 11, epochs, width, loss)
         s_cal, s_t = U.predict_log_se(head, cal[2], cal[0]), U.predict_log_se(head, test[2], test[0])
         cells = []
         for target_in, target_out in POLICIES:

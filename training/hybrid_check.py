@@ -23,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
 import metrics  # noqa: E402
+import uncertainty  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUT_COLUMNS = "ion,dq,ds,dt,s1,s2,temperature_k,sigma_g_ev,gamma1_ev,gamma2_ev"
@@ -61,8 +62,7 @@ def main():
     held = data.load(args.set)
     model = next(m for m in json.loads((ROOT / "models-onnx" / "manifest.json").read_text())["models"]
                  if m["ion"] == args.ion)
-    inside = np.all((held.params >= np.array(model["domain_min"]) - 1e-6)
-                    & (held.params <= np.array(model["domain_max"]) + 1e-6), axis=1)
+    inside = uncertainty.in_domain(held.params, model["domain_min"], model["domain_max"])
     print(f"{args.ion}: {len(held.params)} rows of {args.set}, {int(inside.sum())} inside the model's trained box")
     print("| mode | seconds | rows from the engine | flagged | max SE | rows with SE ≥ 10 % (inside the box) |")
     print("|---|---|---|---|---|---|")

@@ -101,12 +101,21 @@ def box_normalised(spectra):
     return (np.abs(spectra.min(1)) <= NORMALISATION_TOLERANCE) & (np.abs(spectra.max(1) - 1) <= NORMALISATION_TOLERANCE)
 
 
-def fit_head(h, params, se, lo, hi, seed, epochs=HEAD_EPOCHS):
+def fit_head(h, params, se, lo, hi, seed, epochs=HEAD_EPOCHS, hidden=HEAD_WIDTH, loss="mse"):
+    """The SE head fitted on residuals. loss "mse" regresses log10 SE (the product head, whose output is the
+    `predicted_se` a user reads); "bce" fits the logit of SE >= 10 % instead (compared in training/flag_study.py)."""
     torch.manual_seed(seed)
-    head = SeHead(h.shape[1], lo, hi)
+    head = SeHead(h.shape[1], lo, hi, hidden)
     opt = torch.optim.Adam(head.parameters(), lr=2e-3)
     x_h, x_p = torch.from_numpy(h), torch.from_numpy(params)
-    y = torch.from_numpy(np.log10(np.maximum(se, 10 ** LOG_SE_FLOOR)).astype(np.float32))
+    if loss == "mse":
+        y = torch.from_numpy(np.log10(np.maximum(se, 10 ** LOG_SE_FLOOR)).astype(np.float32))
+        criterion = lambda out, target: torch.mean((out - target) ** 2)  # noqa: E731
+    elif loss == "bce":
+        y = torch.from_numpy((se >= OUTLIER_SE).astype(np.float32))
+        criterion = nn.functional.binary_cross_entropy_with_logits
+    else:
+        raise ValueError(f"unknown SE-head loss '{loss}' (mse or bce)")
     rng = np.random.default_rng(seed)
     for epoch in range(epochs):
         for group in opt.param_groups:
@@ -114,9 +123,9 @@ def fit_head(h, params, se, lo, hi, seed, epochs=HEAD_EPOCHS):
         order = rng.permutation(len(y))
         for i in range(0, len(order), 512):
             b = order[i:i + 512]
-            loss = torch.mean((head(x_h[b], x_p[b]) - y[b]) ** 2)
+            value = criterion(head(x_h[b], x_p[b]), y[b])
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            value.backward()
             opt.step()
     head.eval()
     return head
@@ -160,6 +169,18 @@ def auroc(score, positive):
     if positive.all() or not positive.any():
         return None  # undefined without both classes (JSON has no NaN)
     return float(roc_auc_score(positive, score))
+
+
+def fit_flags(log_cal, se_cal, inside_cal, physical_cal, target_in=RECALL_TARGET, target_out=RECALL_TARGET_OUTSIDE):
+    """Calibration curves per side of the box and the thresholds that keep the recall targets on the calibration
+    part; returns (curves, thresholds, the calibration part's confidences)."""
+    curves = {"inside": calibrate(log_cal[inside_cal], se_cal[inside_cal]),
+              "outside": calibrate(log_cal[~inside_cal], se_cal[~inside_cal])}
+    conf_cal = confidence(curves, log_cal, inside_cal, physical_cal)
+    # inside: target_in over the whole calibration mixture (in-domain, slices, out-of-domain), as a user's scans mix
+    thresholds = {"inside": choose_threshold(conf_cal, se_cal, target_in),
+                  "outside": choose_threshold(conf_cal[~inside_cal], se_cal[~inside_cal], target_out)}
+    return curves, thresholds, conf_cal
 
 
 def flag_report(conf, se, threshold):
@@ -220,12 +241,7 @@ def run_uncertainty(run, fit_extra, tests, seed=11):
     x_cal, se_cal, h_cal, physical_cal = cal
     log_cal = predict_log_se(head, h_cal, x_cal)
     inside_cal = in_domain(x_cal, lo, hi)
-    curves = {"inside": calibrate(log_cal[inside_cal], se_cal[inside_cal]),
-              "outside": calibrate(log_cal[~inside_cal], se_cal[~inside_cal])}
-    conf_cal = confidence(curves, log_cal, inside_cal, physical_cal)
-    # inside: RECALL_TARGET over the whole calibration mixture (in-domain, slices, out-of-domain), as a user's scans mix
-    thresholds = {"inside": choose_threshold(conf_cal, se_cal),
-                  "outside": choose_threshold(conf_cal[~inside_cal], se_cal[~inside_cal], RECALL_TARGET_OUTSIDE)}
+    curves, thresholds, conf_cal = fit_flags(log_cal, se_cal, inside_cal, physical_cal)
     threshold = np.where(inside_cal, thresholds["inside"], thresholds["outside"])
 
     report = {"method": "se-head", "threshold": thresholds["inside"], "threshold_outside": thresholds["outside"],
