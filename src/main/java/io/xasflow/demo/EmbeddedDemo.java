@@ -182,21 +182,23 @@ public final class EmbeddedDemo {
             long deadline, Duration timeout) {
         awaitCollector(collector, () -> feed.isDone()
                 && collector.distinctSpectrumPixels() + collector.rejectedCount() >= pixels
-                && collector.distinctFlagPixels() + collector.rejectedCount() >= pixels, deadline, timeout, pixels);
+                && collector.distinctFlagPixels() + collector.rejectedCount() >= pixels, deadline, timeout,
+                "a spectrum and a flag for each of " + pixels + " pixels");
     }
 
     /** Polls until every scan's summary is in (a summary waits for its scan's audits). */
     private static void awaitSummaries(OutputCollector collector, int scans, long deadline, Duration timeout) {
-        awaitCollector(collector, () -> collector.scanSummaries().size() >= scans, deadline, timeout, -1);
+        awaitCollector(collector, () -> collector.scanSummaries().size() >= scans, deadline, timeout,
+                scans + " scan summaries");
     }
 
     private static void awaitCollector(OutputCollector collector, BooleanSupplier done,
-            long deadline, Duration timeout, long pixels) {
+            long deadline, Duration timeout, String awaited) {
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("demo timed out after " + timeout + ": " + collector.spectraCount()
                         + " spectra, " + collector.flagsCount() + " flags, " + collector.scanSummaries().size()
-                        + " summaries" + (pixels >= 0 ? " of " + pixels + " pixels" : ""));
+                        + " summaries while waiting for " + awaited);
             }
             collector.poll(Duration.ofMillis(50));
         }
