@@ -12,7 +12,8 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
 
 Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
 and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
-(training/configs/*.json, `{ion}` replaced by the ion); a later step starts from the previous step's weights.
+(training/configs/*.json, `{ion}` replaced by the ion); a later step starts from the previous step's weights, the
+first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model.
 """
 import argparse
 import json
@@ -87,6 +88,18 @@ def step_config(path, ion, train_dirs, init_onnx):
     return trainer.TrainConfig(**values)
 
 
+def warm_start(ion, p):
+    """The committed model a plan's first step starts from (`"warm_start": "<ion>"`, an ion with the same 3d count:
+    same final-state structure, other Slater integrals and spin-orbit), or None to start from scratch."""
+    donor = p.get("warm_start")
+    if not donor:
+        return None
+    path = ROOT / "models-onnx" / f"{donor}.onnx"
+    if not path.exists():
+        raise SystemExit(f"error: {ion}: warm_start '{donor}' has no committed model ({path} is missing)")
+    return path
+
+
 def finished(run, cfg):
     last = run / "last.pt"
     return last.exists() and trainer.torch.load(last)["state"]["epoch"] >= cfg.epochs
@@ -97,7 +110,7 @@ def build_ion(ion, plan, data_root, engine, say, flags_only=False):
     started = time.time()
     say("data")
     train_dirs, tests, fits = make_data(engine, ion, p, data_root / ion)
-    init, run = None, None
+    init, run = warm_start(ion, p), None
     for i, step in enumerate(p["steps"], 1):
         cfg = step_config(step, ion, train_dirs, init)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed

@@ -235,7 +235,8 @@ class PipelinePlanTest(unittest.TestCase):
         plan = json.loads((pipeline.ROOT / "training" / "configs" / "product.json").read_text())
         table = pipeline.ROOT / "src/main/resources/io/xasflow/physics/hf_parameters.csv"
         with open(table) as f:
-            engine_ions = {row["ion"] for row in csv.DictReader(line for line in f if not line.startswith("#"))}
+            n3d = {row["ion"]: row["n3d"] for row in csv.DictReader(line for line in f if not line.startswith("#"))}
+        engine_ions = set(n3d)
         self.assertEqual(22, len(plan["order"]))
         self.assertEqual(engine_ions, set(plan["order"]))
         self.assertLessEqual(set(plan["ions"]), set(plan["order"]))
@@ -244,6 +245,8 @@ class PipelinePlanTest(unittest.TestCase):
             p = pipeline.plan_for(plan, ion)
             for key in ("train_domain", "train_count", "slice_count", "test_count", "fit_count", "steps"):
                 self.assertIn(key, p, f"{ion} lacks {key}")
+            if "warm_start" in p:  # a donor must share the final-state structure: the same 3d count
+                self.assertEqual(n3d[ion], n3d[p["warm_start"]], f"{ion}: warm_start {p['warm_start']}")
             names = set()
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
@@ -252,6 +255,14 @@ class PipelinePlanTest(unittest.TestCase):
                 self.assertEqual("init.onnx" if i else "", cfg.init_onnx, f"{ion} {step}: chained from the step before")
                 names.add(cfg.name)
             self.assertEqual(len(p["steps"]), len(names), f"{ion}: every step needs its own run name")
+
+    def test_a_warm_start_names_a_committed_model_or_stops_with_the_missing_donor(self):
+        import pipeline
+        self.assertIsNone(pipeline.warm_start("Ti2+", {}))
+        self.assertEqual(pipeline.ROOT / "models-onnx" / "V3+.onnx", pipeline.warm_start("Cr4+", {"warm_start": "V3+"}))
+        with self.assertRaises(SystemExit) as stop:
+            pipeline.warm_start("Fe6+", {"warm_start": "Xx9+"})
+        self.assertIn("Xx9+", str(stop.exception))
 
     def test_a_step_without_its_own_data_trains_on_every_training_folder_of_the_ion(self):
         import pipeline
