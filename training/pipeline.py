@@ -94,9 +94,9 @@ def warm_start(ion, p):
     donor = p.get("warm_start")
     if not donor:
         return None
-    path = ROOT / "models-onnx" / f"{donor}.onnx"
-    if not path.exists():
-        raise SystemExit(f"error: {ion}: warm_start '{donor}' has no committed model ({path} is missing)")
+    path = Path("models-onnx") / f"{donor}.onnx"  # relative to the repository root, as the model's metadata keeps it
+    if not (ROOT / path).exists():
+        raise SystemExit(f"error: {ion}: warm_start '{donor}' has no committed model ({ROOT / path} is missing)")
     return path
 
 

@@ -245,8 +245,10 @@ class PipelinePlanTest(unittest.TestCase):
             p = pipeline.plan_for(plan, ion)
             for key in ("train_domain", "train_count", "slice_count", "test_count", "fit_count", "steps"):
                 self.assertIn(key, p, f"{ion} lacks {key}")
-            if "warm_start" in p:  # a donor must share the final-state structure: the same 3d count
-                self.assertEqual(n3d[ion], n3d[p["warm_start"]], f"{ion}: warm_start {p['warm_start']}")
+            if "warm_start" in p:  # a donor shares the final-state structure (3d count) and is rebuilt before the ion
+                donor = p["warm_start"]
+                self.assertEqual(n3d[ion], n3d[donor], f"{ion}: warm_start {donor}")
+                self.assertLess(plan["order"].index(donor), plan["order"].index(ion), f"{ion}: warm_start {donor}")
             names = set()
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
@@ -259,7 +261,7 @@ class PipelinePlanTest(unittest.TestCase):
     def test_a_warm_start_names_a_committed_model_or_stops_with_the_missing_donor(self):
         import pipeline
         self.assertIsNone(pipeline.warm_start("Ti2+", {}))
-        self.assertEqual(pipeline.ROOT / "models-onnx" / "V3+.onnx", pipeline.warm_start("Cr4+", {"warm_start": "V3+"}))
+        self.assertEqual(Path("models-onnx/V3+.onnx"), pipeline.warm_start("Cr4+", {"warm_start": "V3+"}))
         with self.assertRaises(SystemExit) as stop:
             pipeline.warm_start("Fe6+", {"warm_start": "Xx9+"})
         self.assertIn("Xx9+", str(stop.exception))
