@@ -121,6 +121,9 @@ def save_model(graph, path, props, parity_params, parity_path):
                       input_names=["params"], output_names=outputs,
                       dynamic_axes={name: {0: "batch"} for name in ["params"] + outputs}, do_constant_folding=True)
     m = onnx.load(str(path))
+    lines = getattr(getattr(graph, "net", graph), "lines", None)
+    if lines is not None:
+        fourier_tables_in_graph(m, lines.inverse_dft.numpy())
     for k, v in props.items():
         entry = m.metadata_props.add()
         entry.key, entry.value = k, v
@@ -129,6 +132,60 @@ def save_model(graph, path, props, parity_params, parity_path):
     onnx.save(m, str(path))
     np.savez(parity_path, params=parity_params, **expected)
     return expected
+
+
+def fourier_tables_in_graph(m, table):
+    """Replaces the exported slices of the inverse-DFT table (2K × 501 floats: 2 MB, the largest part of a model
+    file) by the nodes that compute them: w_k cos and w_k sin of 2π·(k·q mod L)/L. The integer product is reduced
+    mod L first, so the float32 angle stays below 2π and its cosine is as exact as the table's. ONNX Runtime folds
+    these nodes back into constants when it loads the model, so inference costs the same."""
+    from onnx import helper, numpy_helper, TensorProto
+    harmonics = table.shape[0] // 2
+    period = 2 * (harmonics - 1)
+    weight = table[:harmonics, :1]  # cos(0) = 1 in column 0: the per-harmonic weight
+    k = np.arange(harmonics, dtype=np.int64)[:, None]
+    found = []
+    for init in m.graph.initializer:
+        if len(init.dims) != 2 or init.dims[0] != table.shape[0]:
+            continue
+        value = numpy_helper.to_array(init)
+        for first in (0, table.shape[1] - init.dims[1]):
+            if np.array_equal(value, table[:, first:first + init.dims[1]]):
+                found.append((init, first))
+                break
+    for init, first in found:
+        q = np.arange(first, first + init.dims[1], dtype=np.int64)[None, :]
+        angle = np.float32(2 * np.pi / period) * ((k * q) % period).astype(np.float32)
+        computed = np.concatenate([weight * np.cos(angle), weight * np.sin(angle)]).astype(np.float32)
+        worst = float(np.abs(computed - numpy_helper.to_array(init)).max())
+        if worst > 1e-6 * float(np.abs(table).max()):
+            raise SystemExit(f"error: the in-graph Fourier table differs from the exported one by {worst:.2e}")
+        name = init.name
+        c = lambda suffix, value: helper.make_tensor(f"{name}/{suffix}", TensorProto.INT64, [], [value])  # noqa: E731
+        m.graph.initializer.extend([
+            c("k_end", harmonics), c("q_begin", first), c("q_end", first + init.dims[1]), c("one", 1),
+            c("zero", 0), c("period", period),
+            helper.make_tensor(f"{name}/axis_1", TensorProto.INT64, [1], [1]),
+            helper.make_tensor(f"{name}/axis_0", TensorProto.INT64, [1], [0]),
+            helper.make_tensor(f"{name}/radians", TensorProto.FLOAT, [], [2 * np.pi / period]),
+            numpy_helper.from_array(np.concatenate([weight, weight]).astype(np.float32), f"{name}/weight")])
+        nodes = [
+            helper.make_node("Range", [f"{name}/zero", f"{name}/k_end", f"{name}/one"], [f"{name}/k"]),
+            helper.make_node("Range", [f"{name}/q_begin", f"{name}/q_end", f"{name}/one"], [f"{name}/q"]),
+            helper.make_node("Unsqueeze", [f"{name}/k", f"{name}/axis_1"], [f"{name}/k_column"]),
+            helper.make_node("Unsqueeze", [f"{name}/q", f"{name}/axis_0"], [f"{name}/q_row"]),
+            helper.make_node("Mul", [f"{name}/k_column", f"{name}/q_row"], [f"{name}/kq"]),
+            helper.make_node("Mod", [f"{name}/kq", f"{name}/period"], [f"{name}/kq_mod"]),
+            helper.make_node("Cast", [f"{name}/kq_mod"], [f"{name}/kq_float"], to=TensorProto.FLOAT),
+            helper.make_node("Mul", [f"{name}/kq_float", f"{name}/radians"], [f"{name}/angle"]),
+            helper.make_node("Cos", [f"{name}/angle"], [f"{name}/cos"]),
+            helper.make_node("Sin", [f"{name}/angle"], [f"{name}/sin"]),
+            helper.make_node("Concat", [f"{name}/cos", f"{name}/sin"], [f"{name}/harmonics"], axis=0),
+            helper.make_node("Mul", [f"{name}/harmonics", f"{name}/weight"], [name])]
+        m.graph.initializer.remove(init)
+        for node in reversed(nodes):
+            m.graph.node.insert(0, node)
+    return len(found)
 
 
 def list_in_manifest(out_dir, entry):

@@ -79,6 +79,32 @@ class ArchitectureTest(unittest.TestCase):
                                       output_names=["spectrum"], dynamic_axes={"params": {0: "b"}, "spectrum": {0: "b"}})
                     onnx.checker.check_model(onnx.load(str(path)))
 
+    def test_the_exported_fourier_table_is_computed_in_the_graph_and_equals_the_buffer(self):
+        import export_onnx
+        from onnx import numpy_helper
+        net = models.build(TrainConfig(arch="voigt-lines", train_dir="-", hidden=[8], lines=8), META).eval()
+        params = np.tile(np.array(META["domain_min"], np.float32), (2, 1))
+        with tempfile.TemporaryDirectory() as tmp:
+            export_onnx.save_model(net, Path(tmp) / "m.onnx", {}, params, Path(tmp) / "p.npz")
+            m = onnx.load(str(Path(tmp) / "m.onnx"))
+        table = net.lines.inverse_dft.numpy()
+        values = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+        self.assertFalse([n for n, v in values.items() if v.ndim == 2 and v.shape[0] == table.shape[0] and v.shape[1] > 1],
+                         "no inverse-DFT slice is stored")
+        ops = {"Range": lambda a, b, d: np.arange(a, b, d), "Unsqueeze": lambda x, axes: np.expand_dims(x, tuple(axes)),
+               "Mul": np.multiply, "Mod": np.mod, "Cos": np.cos, "Sin": np.sin,
+               "Cast": lambda x: x.astype(np.float32), "Concat": lambda *xs: np.concatenate(xs, 0)}
+        slices = []
+        for node in m.graph.node:  # the table's nodes come first and use only these operators
+            if node.op_type not in ops or not all(i in values for i in node.input):
+                continue
+            values[node.output[0]] = ops[node.op_type](*[values[i] for i in node.input])
+            if "/" not in node.output[0]:  # a table slice, from its first channel on
+                slices.append((int(values[node.output[0] + "/q_begin"]), values[node.output[0]]))
+        self.assertEqual(2, len(slices), "the Γ1 and Γ2 channels")
+        np.testing.assert_allclose(np.concatenate([v for _, v in sorted(slices, key=lambda s: s[0])], 1), table,
+                                   atol=1e-6 * np.abs(table).max())
+
     def test_physics_heads_return_box_normalised_spectra(self):
         params = torch.tensor([[0.1, 0.2, 0.1, 0.8, 0.8, 300, 0.1, 0.4, 0.8]])
         for arch in ("voigt-mlp", "voigt-lines"):
