@@ -114,6 +114,16 @@ class ArchitectureTest(unittest.TestCase):
             self.assertAlmostEqual(0.0, out.min().item(), places=5)
 
 
+class AccuracyTableTest(unittest.TestCase):
+    def test_a_row_names_the_goals_it_misses(self):
+        import evaluate
+        met = {"D4h I1": "95.0%", "D4h outliers": "0.10%", "Oh SE max": "9.9%", "C4v r_a": "100%"}
+        self.assertEqual("none", evaluate.goals_missed(met))
+        self.assertEqual("D4h I1, C4v r_a", evaluate.goals_missed({**met, "D4h I1": "94.9%", "C4v r_a": "75%"}))
+        self.assertEqual("D4h outliers, Oh SE max not measured",
+                         evaluate.goals_missed({**met, "D4h outliers": "0.11%", "Oh SE max": "–"}))
+
+
 class MetricsTest(unittest.TestCase):
     def test_spectral_error_and_intervals(self):
         a = np.ones((4, 501))
