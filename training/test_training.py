@@ -248,7 +248,8 @@ class UncertaintyTest(unittest.TestCase):
             "union of test sets": report(0.96, 0.72), "d4h": report(0.8, 0.5, flagged_share=0.008),
             "beyond": report(0.99, 0.7)}}}
         weak = {"ion": "Fe2+", "file": "Fe2+.onnx", "flags": {"recall_targets": [0.97, 0.999], "report": {
-            "union of test sets": report(0.94, 0.5), "d4h": report(0.9, 0.3), "beyond": report(0.99, 0.5)}}}
+            "union of test sets": report(0.94, 0.5), "d4h": report(0.9, 0.3), "beyond": report(0.99, 0.5),
+            "union of test sets, outside checked exactly": report(0.99, 0.75)}}}
         with tempfile.TemporaryDirectory() as tmp:
             manifest, doc = Path(tmp) / "manifest.json", Path(tmp) / "accuracy.md"
             manifest.write_text(json.dumps({"models": [good, weak, {"ion": "Ti2+", "file": "Ti2+.onnx"}]}))
@@ -256,8 +257,9 @@ class UncertaintyTest(unittest.TestCase):
             uncertainty.write_flags_summary(manifest, doc)
             text = doc.read_text()
         self.assertIn("| Ni2+ | 0.95/0.99 | 96.0 % | 72.0 % | 0.80 % | 80.0 % | 3 of 100 | recall, precision, "
-                      "D4h ≤ 1 % |", text)
-        self.assertIn("| Fe2+ | 0.97/0.999 | 94.0 % | 50.0 % | 20.00 % | 90.0 % | 3 of 100 | none |", text)
+                      "D4h ≤ 1 % | – | – | – |", text)
+        self.assertIn("| Fe2+ | 0.97/0.999 | 94.0 % | 50.0 % | 20.00 % | 90.0 % | 3 of 100 | none | 99.0 % | 75.0 % | "
+                      "recall, precision |", text)
         self.assertIn("| Ti2+ | no SE head |", text)
 
 

@@ -6,6 +6,7 @@ import io.xasflow.inference.ExecutionProvider;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.inference.SpectrumModel;
 import io.xasflow.quality.ExactEngine;
+import io.xasflow.quality.FlagReason;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.quality.PixelFlag;
 import io.xasflow.quality.ScoredBatch;
@@ -45,6 +46,10 @@ final class PredictCommand implements Callable<Integer> {
             + " from the exact engine; exact: every row from the engine (default: ${DEFAULT-VALUE})")
     String mode = "network";
 
+    @Option(names = "--outside-check", description = "rows outside a model's trained box: exact = flagged by their SE"
+            + " measured against the engine; model = by the model's estimate (default: ${DEFAULT-VALUE})")
+    String outsideCheck = "exact";
+
     @Option(names = "--models", description = "model directory with manifest.json (default: ${DEFAULT-VALUE})")
     Path models = defaultModelDirectory();
 
@@ -75,10 +80,14 @@ final class PredictCommand implements Callable<Integer> {
                     + " must be > 0");
         }
         ServingMode serving = ServingMode.parse(mode);
+        if (!outsideCheck.equals("exact") && !outsideCheck.equals("model")) {
+            throw new IllegalArgumentException("--outside-check=" + outsideCheck + ": use exact or model");
+        }
         List<ParameterCsv.Row> rows = ParameterCsv.read(input);
         try (ModelRegistry registry = ModelRegistry.open(models, ExecutionProvider.parse(provider), threads);
              ExactEngine engine = new ExactEngine(threads)) {
-            FlaggedPredictor predictor = new FlaggedPredictor(registry, outlierThreshold, serving, engine);
+            FlaggedPredictor predictor = new FlaggedPredictor(registry, outlierThreshold, serving, engine,
+                    outsideCheck.equals("exact"));
             Map<String, List<Integer>> rowsByIon = new LinkedHashMap<>();
             for (int r = 0; r < rows.size(); r++) {
                 String ion = rows.get(r).ion();
@@ -93,6 +102,7 @@ final class PredictCommand implements Callable<Integer> {
             int channels = io.xasflow.physics.EnergyAxis.CHANNELS;
             long fromEngine = 0;
             long outliers = 0;
+            long outside = 0;
             for (Map.Entry<String, List<Integer>> group : rowsByIon.entrySet()) {
                 List<Integer> indices = group.getValue();
                 for (int first = 0; first < indices.size(); first += batchSize) {
@@ -104,6 +114,7 @@ final class PredictCommand implements Callable<Integer> {
                     for (int i = 0; i < slice.size(); i++) {
                         PixelFlag flag = scored.flags().get(i);
                         outliers += flag.outlier() ? 1 : 0;
+                        outside += flag.reasons().contains(FlagReason.OUT_OF_DOMAIN) ? 1 : 0;
                         out[slice.get(i)] = new SpectrumCsv.Row(group.getKey(), scored.energyStartEv(),
                                 scored.energyStepEv(), Double.NaN,
                                 Arrays.copyOfRange(scored.spectra(), i * channels, (i + 1) * channels),
@@ -113,9 +124,10 @@ final class PredictCommand implements Callable<Integer> {
             }
             SpectrumCsv.writeRows(output, Arrays.asList(out), channels, true);
             spec.commandLine().getErr().println(String.format(Locale.ROOT, "wrote %d spectra to %s (mode %s, ions %s):"
-                    + " %d flagged as outliers, %d (%.2f %%) computed by the exact engine", out.length, output,
-                    serving.key(), String.join(", ", rowsByIon.keySet()), outliers, fromEngine,
-                    out.length == 0 ? 0 : 100.0 * fromEngine / out.length));
+                    + " %d flagged as outliers, %d (%.2f %%) served by the exact engine; %d outside the trained box"
+                    + " (flagged by %s)", out.length, output, serving.key(), String.join(", ", rowsByIon.keySet()),
+                    outliers, fromEngine, out.length == 0 ? 0 : 100.0 * fromEngine / out.length, outside,
+                    outsideCheck.equals("exact") ? "their SE measured against the engine" : "the model's estimate"));
         }
         return 0;
     }

@@ -14,6 +14,8 @@ import java.util.List;
  * Spectra with a confidence flag per pixel, served as the {@link ServingMode} says. The flag combines what is cheap
  * and measured: whether the pixel's parameters lie inside the model's trained domain (ONNX metadata), whether the
  * output is a valid box-normalised spectrum, and the model's own SE estimate when it has one ({@link UncertaintyModel}).
+ * Outside the trained box the estimate has no held-out data to bound its misses, so by default such pixels are
+ * flagged by their SE measured against the exact engine instead.
  */
 public final class FlaggedPredictor {
     /** Tolerance on the box normalisation of a network output (min 0, max 1). */
@@ -25,30 +27,41 @@ public final class FlaggedPredictor {
     private final double outlierThreshold;
     private final ServingMode mode;
     private final ExactEngine engine;
+    private final boolean checkOutsideExactly;
 
     /**
-     * Network serving: every spectrum from the network.
+     * Network serving: every spectrum from the network, every flag from the model alone.
      *
      * @param outlierThreshold a pixel whose confidence is below this is an outlier; {@link #USE_MODEL_THRESHOLD} for
      *                         each model's own
      */
     public FlaggedPredictor(ModelRegistry registry, double outlierThreshold) {
-        this(registry, outlierThreshold, ServingMode.NETWORK, null);
+        this(registry, outlierThreshold, ServingMode.NETWORK, null, false);
     }
 
-    /** @param engine the exact engine for hybrid and exact serving (unused, may be null, in network serving) */
-    public FlaggedPredictor(ModelRegistry registry, double outlierThreshold, ServingMode mode, ExactEngine engine) {
+    /**
+     * @param engine              the exact engine for hybrid and exact serving and for {@code checkOutsideExactly}
+     *                            (may be null when neither applies)
+     * @param checkOutsideExactly flag the pixels outside the model's trained box by their measured SE against the
+     *                            engine instead of the model's estimate: beyond the box no held-out data bounds how
+     *                            often the estimate misses, so the engine answers (it costs an exact spectrum per
+     *                            such pixel; hybrid serving computes it anyway)
+     */
+    public FlaggedPredictor(ModelRegistry registry, double outlierThreshold, ServingMode mode, ExactEngine engine,
+            boolean checkOutsideExactly) {
         if (!(outlierThreshold == USE_MODEL_THRESHOLD || outlierThreshold >= 0 && outlierThreshold <= 1)) {
             throw new IllegalArgumentException("outlier threshold " + outlierThreshold + " outside [0, 1] (or "
                     + USE_MODEL_THRESHOLD + ": each model's recommended threshold)");
         }
-        if (mode != ServingMode.NETWORK && engine == null) {
-            throw new IllegalArgumentException("serving mode '" + mode.key() + "' needs the exact engine");
+        if ((mode != ServingMode.NETWORK || checkOutsideExactly) && engine == null) {
+            throw new IllegalArgumentException("serving mode '" + mode.key() + "'"
+                    + (checkOutsideExactly ? " with exact checks outside the trained box" : "") + " needs the exact engine");
         }
         this.registry = registry;
         this.outlierThreshold = outlierThreshold;
         this.mode = mode;
         this.engine = engine;
+        this.checkOutsideExactly = checkOutsideExactly;
     }
 
     public ServingMode mode() {
@@ -75,23 +88,49 @@ public final class FlaggedPredictor {
         SpectrumModel.Prediction prediction = model.predictWithUncertainty(params, rows);
         float[] spectra = prediction.spectra();
         int channels = meta.channels();
+        boolean[] inside = new boolean[rows];
+        List<Integer> outside = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            inside[r] = meta.inDomain(params, r * SpectrumModel.PARAMETERS);
+            if (!inside[r]) {
+                outside.add(r);
+            }
+        }
+        long engineNanos = 0;
+        float[] exact = null;  // rows × channels; filled at the rows outside the trained box
+        if (checkOutsideExactly && !outside.isEmpty()) {
+            long started = System.nanoTime();
+            exact = new float[spectra.length];
+            engine.computeInto(ion, params, indices(outside), exact, channels);
+            engineNanos += System.nanoTime() - started;
+        }
         List<PixelFlag> flags = new ArrayList<>(rows);
         List<SpectrumOrigin> origins = new ArrayList<>(Collections.nCopies(rows, SpectrumOrigin.NETWORK));
         List<Integer> doubted = new ArrayList<>();
         UncertaintyModel uncertainty = UncertaintyModel.of(meta);
         for (int r = 0; r < rows; r++) {
-            List<FlagReason> reasons = new ArrayList<>(2);
-            boolean inside = meta.inDomain(params, r * SpectrumModel.PARAMETERS);
-            if (!inside) {
+            List<FlagReason> reasons = new ArrayList<>(3);
+            if (!inside[r]) {
                 reasons.add(FlagReason.OUT_OF_DOMAIN);
             }
-            double predictedSe = prediction.predictedSe() == null ? Double.NaN : prediction.predictedSe()[r];
-            double confidence = uncertainty.confidence(predictedSe, inside);
-            if (!isBoxNormalised(spectra, r * channels, channels)) {
+            boolean physical = isBoxNormalised(spectra, r * channels, channels);
+            double predictedSe;
+            double confidence;
+            if (!inside[r] && exact != null) {  // measured, not estimated: P(SE < 10 %) is 0 or 1
+                predictedSe = SpectralError.of(spectra, r * channels, exact, r * channels, channels);
+                confidence = predictedSe < SpectralError.OUTLIER_SE ? 1.0 : 0.0;
+                if (confidence == 0) {
+                    reasons.add(FlagReason.AUDIT_MISMATCH);
+                }
+            } else {
+                predictedSe = prediction.predictedSe() == null ? Double.NaN : prediction.predictedSe()[r];
+                confidence = uncertainty.confidence(predictedSe, inside[r]);
+            }
+            if (!physical) {
                 reasons.add(FlagReason.UNPHYSICAL);
                 confidence = 0.0;
             }
-            double threshold = outlierThreshold < 0 ? uncertainty.recommendedThreshold(inside) : outlierThreshold;
+            double threshold = outlierThreshold < 0 ? uncertainty.recommendedThreshold(inside[r]) : outlierThreshold;
             boolean outlier = confidence < threshold;
             if (outlier && reasons.isEmpty()) {
                 reasons.add(FlagReason.HIGH_UNCERTAINTY);
@@ -99,19 +138,30 @@ public final class FlaggedPredictor {
             flags.add(new PixelFlag(confidence, predictedSe, outlier, reasons));
             // Hybrid doubts every outlier and every input outside the trained box: beyond it no held-out data bounds
             // how often the flags miss, so the engine answers (issue 6: no doubted spectrum reaches a consumer).
-            if ((outlier || !inside) && mode == ServingMode.HYBRID) {
+            if ((outlier || !inside[r]) && mode == ServingMode.HYBRID) {
                 doubted.add(r);
             }
         }
-        long engineNanos = 0;
         if (!doubted.isEmpty()) {  // hybrid: the doubted pixels' spectra come from the engine before publication
+            List<Integer> missing = new ArrayList<>();
+            for (int r : doubted) {
+                if (exact != null && !inside[r]) {
+                    System.arraycopy(exact, r * channels, spectra, r * channels, channels);
+                } else {
+                    missing.add(r);
+                }
+                origins.set(r, SpectrumOrigin.ENGINE);
+            }
             long started = System.nanoTime();
-            engine.computeInto(ion, params, doubted.stream().mapToInt(Integer::intValue).toArray(), spectra, channels);
-            engineNanos = System.nanoTime() - started;
-            doubted.forEach(r -> origins.set(r, SpectrumOrigin.ENGINE));
+            engine.computeInto(ion, params, indices(missing), spectra, channels);
+            engineNanos += System.nanoTime() - started;
         }
         return new ScoredBatch(spectra, channels, meta.energyStartEv(), meta.energyStepEv(), model.id(),
                 meta.contractVersion(), model.providerInUse().key(), flags, origins, engineNanos);
+    }
+
+    private static int[] indices(List<Integer> rows) {
+        return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private ScoredBatch exact(String ion, float[] params, int rows) {

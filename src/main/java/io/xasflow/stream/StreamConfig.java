@@ -59,6 +59,7 @@ public final class StreamConfig extends AbstractConfig {
     public static final String METRICS_HOST = "metrics.host";
     public static final String STREAM_THREADS = "num.stream.threads";
     public static final String OUTLIER_THRESHOLD = "flags.outlier.confidence.threshold";
+    public static final String OUTSIDE_CHECK = "flags.outside.check";
     public static final String STATE_DIR = "state.dir";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String KAFKA_PREFIX = "kafka.";
@@ -131,6 +132,9 @@ public final class StreamConfig extends AbstractConfig {
             .define(OUTLIER_THRESHOLD, Type.DOUBLE, -1.0, Range.between(-1, 1), Importance.MEDIUM,
                     "A pixel whose confidence (P(SE < 10 %)) is below this is flagged as an outlier; -1 = each model's"
                             + " recommended threshold from its calibration (0.5 for a model without an SE head).")
+            .define(OUTSIDE_CHECK, Type.STRING, "exact", ValidString.in("exact", "model"), Importance.MEDIUM,
+                    "Pixels outside the model's trained box: exact = flagged by their SE measured against the engine"
+                            + " (an exact spectrum per such pixel, on the fast path); model = by the model's estimate.")
             .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/xasflow-streams", Importance.LOW,
                     "Local state (batch buffers, scan progress); rebuilt from changelogs when lost.")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,

@@ -39,9 +39,11 @@ public final class XasflowProcessor implements AutoCloseable {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(StreamConfig.SCHEMA_REGISTRY_URL),
                 config.registryUserInfo());
         ServingMode mode = ServingMode.parse(config.getString(StreamConfig.SERVING_MODE));
-        this.engine = mode == ServingMode.NETWORK ? null : new ExactEngine(config.getInt(StreamConfig.ENGINE_THREADS));
+        boolean checkOutside = config.getString(StreamConfig.OUTSIDE_CHECK).equals("exact");
+        this.engine = mode == ServingMode.NETWORK && !checkOutside ? null
+                : new ExactEngine(config.getInt(StreamConfig.ENGINE_THREADS));
         FlaggedPredictor predictor = new FlaggedPredictor(models, config.getDouble(StreamConfig.OUTLIER_THRESHOLD),
-                mode, engine);
+                mode, engine, checkOutside);
         this.auditLane = !config.getBoolean(StreamConfig.AUDIT_ENABLED) || mode == ServingMode.EXACT ? null
                 : new AuditLane(config.getDouble(StreamConfig.AUDIT_SAMPLE_FRACTION),
                         config.getInt(StreamConfig.AUDIT_THREADS), config.getInt(StreamConfig.AUDIT_QUEUE_MAX_RECORDS),

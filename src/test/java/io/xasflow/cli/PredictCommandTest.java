@@ -80,9 +80,9 @@ class PredictCommandTest {
         CliRun result = CliRun.of("predict", "--input", input.toString(), "--output", output.toString(),
                 "--models", "models-onnx", "--provider", "cpu", "--mode", "hybrid");
         assertEquals(0, result.exitCode(), result.err());
-        assertTrue(result.err().contains("1 (50.00 %) computed by the exact engine"), result.err());
+        assertTrue(result.err().contains("1 (50.00 %) served by the exact engine"), result.err());
         String[] flagged = Files.readAllLines(output).get(2).split(",", -1);
-        assertEquals("true", flagged[6], "outside the domain: an outlier");
+        assertEquals("true", flagged[6], "outside the domain and off by SE ≥ 10 % (measured): an outlier");
         double[] exact = io.xasflow.physics.SpectrumEngine.compute(ion, io.xasflow.physics.SpectrumParameters.of(
                 0.35f, 0.1f, 0.05f, 0.45f, 0.8f, 10, 0.1f, 0.4f, 0.8f)).normalised();
         for (int c = 0; c < exact.length; c++) {

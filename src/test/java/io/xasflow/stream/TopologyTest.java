@@ -261,7 +261,7 @@ class TopologyTest {
     void hybridServingSendsOutOfDomainPixelsThroughTheExactEngine() {
         try (ExactEngine engine = new ExactEngine(2)) {
             start(4, 50, new FlaggedPredictor(models, FlaggedPredictor.USE_MODEL_THRESHOLD, ServingMode.HYBRID,
-                    engine), null);
+                    engine, false), null);
             send(pixel("h", 0, 0, 2, 1).build());
             send(pixel("h", 1, 0, 2, 1).setS1(0.3).build());  // far below the trained S1 range
             driver.advanceWallClockTime(Duration.ofMillis(100));
@@ -293,7 +293,7 @@ class TopologyTest {
         String noModel = io.xasflow.physics.AtomicDataTable.ionKeys().stream().filter(i -> !models.hasModel(i))
                 .findFirst().orElseThrow();
         try (ExactEngine engine = new ExactEngine(2)) {
-            start(4, 50, new FlaggedPredictor(models, 0.5, ServingMode.EXACT, engine), null);
+            start(4, 50, new FlaggedPredictor(models, 0.5, ServingMode.EXACT, engine, false), null);
             send(pixel("e", 0, 0, 1, 1).setIon(noModel).build());
             driver.advanceWallClockTime(Duration.ofMillis(100));
             PixelSpectrum out = spectra.readValue();
