@@ -252,11 +252,16 @@ def run_uncertainty(run, fit_extra, tests, seed=11):
     sets, diagrams = report_tests(net, head, curves, thresholds, tests, lo, hi)
     report["sets"].update(sets)
     report["reliability"] = diagrams
-    torch.save({"head": head.state_dict(), "width": int(fit[2].shape[1]), "hidden": HEAD_WIDTH, "lo": lo, "hi": hi,
-                "calibration": curves, "thresholds": thresholds, "report": report}, Path(run) / "uncertainty.pt")
-    (Path(run) / "uncertainty.json").write_text(json.dumps(finite(report), indent=1) + "\n")
-    write_report(meta["ion"], run, report, diagrams)
+    save_flags(run, {"head": head.state_dict(), "width": int(fit[2].shape[1]), "hidden": HEAD_WIDTH, "lo": lo,
+                     "hi": hi, "calibration": curves, "thresholds": thresholds, "report": report}, meta["ion"], diagrams)
     return report
+
+
+def save_flags(run, saved, ion, diagrams):
+    """<run>/uncertainty.pt (head, calibration, thresholds, report), its report as JSON, and the Markdown report."""
+    torch.save(saved, Path(run) / "uncertainty.pt")
+    (Path(run) / "uncertainty.json").write_text(json.dumps(finite(saved["report"]), indent=1) + "\n")
+    write_report(ion, run, saved["report"], diagrams)
 
 
 def report_tests(net, head, curves, thresholds, tests, lo, hi):
@@ -292,15 +297,12 @@ def refresh_report(run, tests):
     """Recomputes the test-set part of a run's flags report with its saved head and calibration (no refit)."""
     net, _, ckpt = load_run(run)
     saved = torch.load(Path(run) / "uncertainty.pt")
-    head, _ = load_head(run)
     report = saved["report"]
-    sets, diagrams = report_tests(net, head, saved["calibration"], saved["thresholds"], tests, saved["lo"], saved["hi"])
+    sets, diagrams = report_tests(net, saved_head(saved), saved["calibration"], saved["thresholds"], tests,
+                                  saved["lo"], saved["hi"])
     report["sets"] = {"calibration": report["sets"]["calibration"], **sets}
     report["reliability"] = diagrams
-    saved["report"] = report
-    torch.save(saved, Path(run) / "uncertainty.pt")
-    (Path(run) / "uncertainty.json").write_text(json.dumps(finite(report), indent=1) + "\n")
-    write_report(ckpt["meta"]["ion"], run, report, diagrams)
+    save_flags(run, saved, ckpt["meta"]["ion"], diagrams)
     return report
 
 
@@ -315,15 +317,19 @@ def finite(value):
     return value
 
 
+def saved_head(saved):
+    """The SE head of a loaded uncertainty.pt, in evaluation mode."""
+    head = SeHead(saved["width"], saved["lo"], saved["hi"], saved.get("hidden", 128))  # heads before 2026-12-01: 128
+    head.load_state_dict(saved["head"])
+    return head.eval()
+
+
 def load_head(run):
     path = Path(run) / "uncertainty.pt"
     if not path.exists():
         return None, None
     saved = torch.load(path)
-    head = SeHead(saved["width"], saved["lo"], saved["hi"], saved.get("hidden", 128))  # heads before 2026-12-01: 128
-    head.load_state_dict(saved["head"])
-    head.eval()
-    return head, {"method": "se-head", "calibration": saved["calibration"]["inside"],
+    return saved_head(saved), {"method": "se-head", "calibration": saved["calibration"]["inside"],
                   "calibration_outside": saved["calibration"]["outside"], "threshold": saved["thresholds"]["inside"],
                   "threshold_outside": saved["thresholds"]["outside"],
                   "recall_target": saved["report"].get("recall_target", 0.97),
