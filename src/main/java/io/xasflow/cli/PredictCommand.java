@@ -80,14 +80,12 @@ final class PredictCommand implements Callable<Integer> {
                     + " must be > 0");
         }
         ServingMode serving = ServingMode.parse(mode);
-        if (!outsideCheck.equals("exact") && !outsideCheck.equals("model")) {
-            throw new IllegalArgumentException("--outside-check=" + outsideCheck + ": use exact or model");
-        }
+        boolean checkOutside = FlaggedPredictor.checksOutsideExactly(outsideCheck);
         List<ParameterCsv.Row> rows = ParameterCsv.read(input);
         try (ModelRegistry registry = ModelRegistry.open(models, ExecutionProvider.parse(provider), threads);
              ExactEngine engine = new ExactEngine(threads)) {
             FlaggedPredictor predictor = new FlaggedPredictor(registry, outlierThreshold, serving, engine,
-                    outsideCheck.equals("exact"));
+                    checkOutside);
             Map<String, List<Integer>> rowsByIon = new LinkedHashMap<>();
             for (int r = 0; r < rows.size(); r++) {
                 String ion = rows.get(r).ion();
@@ -127,7 +125,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " %d flagged as outliers, %d (%.2f %%) served by the exact engine; %d outside the trained box"
                     + " (flagged by %s)", out.length, output, serving.key(), String.join(", ", rowsByIon.keySet()),
                     outliers, fromEngine, out.length == 0 ? 0 : 100.0 * fromEngine / out.length, outside,
-                    outsideCheck.equals("exact") ? "their SE measured against the engine" : "the model's estimate"));
+                    checkOutside ? "their SE measured against the engine" : "the model's estimate"));
         }
         return 0;
     }

@@ -64,6 +64,19 @@ public final class FlaggedPredictor {
         this.checkOutsideExactly = checkOutsideExactly;
     }
 
+    /**
+     * The setting {@code flags.outside.check} (stream) and {@code --outside-check} (predict): {@code exact} flags the
+     * pixels outside the trained box by their SE measured against the engine, {@code model} by the model's estimate.
+     */
+    public static boolean checksOutsideExactly(String setting) {
+        return switch (setting) {
+            case "exact" -> true;
+            case "model" -> false;
+            default -> throw new IllegalArgumentException("unknown outside check '" + setting
+                    + "', expected exact or model");
+        };
+    }
+
     public ServingMode mode() {
         return mode;
     }

@@ -39,7 +39,7 @@ public final class XasflowProcessor implements AutoCloseable {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.getString(StreamConfig.SCHEMA_REGISTRY_URL),
                 config.registryUserInfo());
         ServingMode mode = ServingMode.parse(config.getString(StreamConfig.SERVING_MODE));
-        boolean checkOutside = config.getString(StreamConfig.OUTSIDE_CHECK).equals("exact");
+        boolean checkOutside = FlaggedPredictor.checksOutsideExactly(config.getString(StreamConfig.OUTSIDE_CHECK));
         this.engine = mode == ServingMode.NETWORK && !checkOutside ? null
                 : new ExactEngine(config.getInt(StreamConfig.ENGINE_THREADS));
         FlaggedPredictor predictor = new FlaggedPredictor(models, config.getDouble(StreamConfig.OUTLIER_THRESHOLD),

@@ -68,6 +68,18 @@ class PredictCommandTest {
     }
 
     @Test
+    void anUnknownOutsideCheckStopsNamingTheValue() throws Exception {
+        Path input = temp.resolve("params.csv");
+        Files.writeString(input, HEADER + "Ni2+,0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8\n");
+        Path output = temp.resolve("spectra.csv");
+        CliRun result = CliRun.of("predict", "--input", input.toString(), "--output", output.toString(),
+                "--models", "models-onnx", "--provider", "cpu", "--outside-check", "sometimes");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("'sometimes'") && result.err().contains("exact or model"), result.err());
+        assertFalse(Files.exists(output), "nothing is written");
+    }
+
+    @Test
     void hybridModeServesRowsOutsideTheTrainedDomainFromTheExactEngine() throws Exception {
         // Ni2+, the most accurate committed model: its flags trust the inside row, so only the outside row goes to
         // the engine.
