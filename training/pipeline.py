@@ -13,7 +13,8 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
 Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
 and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
 (training/configs/*.json, `{ion}` replaced by the ion); a later step starts from the previous step's weights, the
-first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model.
+first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same
+run is built before the ions that start from it.
 """
 import argparse
 import json
@@ -100,6 +101,27 @@ def warm_start(ion, p):
     return path
 
 
+def build_order(plan, ions):
+    """The ions in the order given, except that a warm-start donor also asked for is built before its receivers
+    (so a rebuild of the whole set starts every receiver from the donor's new model)."""
+    ordered, visiting = [], set()
+
+    def visit(ion):
+        if ion in ordered:
+            return
+        if ion in visiting:
+            raise SystemExit(f"error: warm starts form a cycle through {ion}")
+        visiting.add(ion)
+        donor = plan_for(plan, ion).get("warm_start")
+        if donor in ions:
+            visit(donor)
+        ordered.append(ion)
+
+    for ion in ions:
+        visit(ion)
+    return ordered
+
+
 def finished(run, cfg):
     last = run / "last.pt"
     return last.exists() and trainer.torch.load(last)["state"]["epoch"] >= cfg.epochs
@@ -155,6 +177,7 @@ def main():
     unknown = [ion for ion in ions if ion not in plan["order"]]
     if unknown:
         raise SystemExit(f"error: ions {unknown} are not in the plan {args.plan}; it lists {plan['order']}")
+    ions = build_order(plan, ions)
     engine = Engine(args.xasflow, args.threads)
     for i, ion in enumerate(ions, 1):
         def say(stage, i=i, ion=ion):

@@ -283,10 +283,9 @@ class PipelinePlanTest(unittest.TestCase):
             p = pipeline.plan_for(plan, ion)
             for key in ("train_domain", "train_count", "slice_count", "test_count", "fit_count", "steps"):
                 self.assertIn(key, p, f"{ion} lacks {key}")
-            if "warm_start" in p:  # a donor shares the final-state structure (3d count) and is rebuilt before the ion
+            if "warm_start" in p:  # a donor shares the final-state structure (3d count)
                 donor = p["warm_start"]
                 self.assertEqual(n3d[ion], n3d[donor], f"{ion}: warm_start {donor}")
-                self.assertLess(plan["order"].index(donor), plan["order"].index(ion), f"{ion}: warm_start {donor}")
             names = set()
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
@@ -295,6 +294,24 @@ class PipelinePlanTest(unittest.TestCase):
                 self.assertEqual("init.onnx" if i else "", cfg.init_onnx, f"{ion} {step}: chained from the step before")
                 names.add(cfg.name)
             self.assertEqual(len(p["steps"]), len(names), f"{ion}: every step needs its own run name")
+        rebuild = pipeline.build_order(plan, plan["order"])  # a whole rebuild builds each donor before its receivers
+        self.assertEqual(sorted(plan["order"]), sorted(rebuild))
+        for ion in plan["order"]:
+            donor = pipeline.plan_for(plan, ion).get("warm_start")
+            if donor:
+                self.assertLess(rebuild.index(donor), rebuild.index(ion), f"{ion}: warm_start {donor}")
+
+    def test_the_build_order_puts_a_requested_donor_first_and_stops_at_a_cycle(self):
+        import pipeline
+        plan = {"defaults": {}, "ions": {"Cr2+": {"warm_start": "Mn3+"}, "Fe4+": {"warm_start": "Mn3+"},
+                                         "Co5+": {"warm_start": "Fe4+"}}}
+        self.assertEqual(["Mn3+", "Cr2+", "Ti2+"], pipeline.build_order(plan, ["Cr2+", "Ti2+", "Mn3+"]))
+        self.assertEqual(["Mn3+", "Fe4+", "Co5+"], pipeline.build_order(plan, ["Co5+", "Mn3+", "Fe4+"]))
+        self.assertEqual(["Co5+"], pipeline.build_order(plan, ["Co5+"]))  # a donor not asked for: its committed model
+        plan["ions"]["Mn3+"] = {"warm_start": "Co5+"}
+        with self.assertRaises(SystemExit) as stop:
+            pipeline.build_order(plan, ["Co5+", "Mn3+", "Fe4+"])
+        self.assertIn("cycle", str(stop.exception))
 
     def test_a_warm_start_names_a_committed_model_or_stops_with_the_missing_donor(self):
         import pipeline
