@@ -115,6 +115,17 @@ public final class AuditLane implements AutoCloseable {
         return hash.getValue() < sampleFraction * (1L << 32) ? Reason.SAMPLE : null;
     }
 
+    /**
+     * Audits a request whose exact spectrum is already known (the scorer measured it to check a pixel outside the
+     * trained box): the result goes straight to the inbox, without the engine or the queue.
+     */
+    public void measured(Request request, ScoredBatch.Check check, double energyStartEv, double energyStepEv,
+                         Inbox inbox) {
+        float[] exact = check.exactSpectrum();
+        double se = SpectralError.of(request.networkSpectrum(), 0, exact, 0, exact.length);
+        inbox.results.add(new Result(request, exact, energyStartEv, energyStepEv, se, check.engineMs()));
+    }
+
     /** Queues a request; false (and counted as skipped) when the lane is full. */
     public boolean submit(Request request, Inbox inbox) {
         try {

@@ -51,25 +51,32 @@ public final class ExactEngine implements AutoCloseable {
      * {@code out} at the same row positions (rows × channels, row-major).
      */
     public void computeInto(String ion, float[] params, int[] rows, float[] out, int channels) {
-        if (rows.length == 0) {
-            return;
+        float[][] spectra = compute(ion, params, rows, channels);
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(spectra[i], 0, out, rows[i] * channels, channels);
         }
+    }
+
+    /** The exact spectra of {@code rows} (indices into {@code params}, 9 values each) of one ion, one per row. */
+    public float[][] compute(String ion, float[] params, int[] rows, int channels) {
+        float[][] spectra = new float[rows.length][];
         List<Future<?>> parts = new ArrayList<>(threads);
-        int share = (rows.length + threads - 1) / threads;
+        int share = Math.max(1, (rows.length + threads - 1) / threads);
         for (int first = 0; first < rows.length; first += share) {
             int from = first;
             int to = Math.min(rows.length, first + share);
             parts.add(pool.submit(() -> {
                 for (int i = from; i < to; i++) {
-                    int r = rows[i];
-                    double[] normalised = compute(ion, params, r * SpectrumParameters.NAMES.size()).normalised();
+                    double[] normalised = compute(ion, params, rows[i] * SpectrumParameters.NAMES.size()).normalised();
                     if (normalised.length != channels) {
                         throw new IllegalStateException("engine gives " + normalised.length + " channels, the model "
                                 + channels + ": this is a bug");
                     }
+                    float[] spectrum = new float[channels];
                     for (int c = 0; c < channels; c++) {
-                        out[r * channels + c] = (float) normalised[c];
+                        spectrum[c] = (float) normalised[c];
                     }
+                    spectra[i] = spectrum;
                 }
             }));
         }
@@ -84,6 +91,7 @@ public final class ExactEngine implements AutoCloseable {
             throw new IllegalStateException("exact engine failed for " + ion + ": " + e.getCause().getMessage(),
                     e.getCause());
         }
+        return spectra;
     }
 
     @Override

@@ -8,7 +8,9 @@ import io.xasflow.physics.EnergyAxis;
 import io.xasflow.physics.SpectrumEngine;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Spectra with a confidence flag per pixel, served as the {@link ServingMode} says. The flag combines what is cheap
@@ -110,12 +112,15 @@ public final class FlaggedPredictor {
             }
         }
         long engineNanos = 0;
-        float[] exact = null;  // rows × channels; filled at the rows outside the trained box
+        Map<Integer, ScoredBatch.Check> checks = new HashMap<>();  // the rows outside the trained box, measured
         if (checkOutsideExactly && !outside.isEmpty()) {
             long started = System.nanoTime();
-            exact = new float[spectra.length];
-            engine.computeInto(ion, params, indices(outside), exact, channels);
+            float[][] exact = engine.compute(ion, params, indices(outside), channels);
             engineNanos += System.nanoTime() - started;
+            double msPerRow = engineNanos / 1e6 / outside.size();
+            for (int i = 0; i < exact.length; i++) {
+                checks.put(outside.get(i), new ScoredBatch.Check(exact[i], msPerRow));
+            }
         }
         List<PixelFlag> flags = new ArrayList<>(rows);
         List<SpectrumOrigin> origins = new ArrayList<>(Collections.nCopies(rows, SpectrumOrigin.NETWORK));
@@ -129,8 +134,9 @@ public final class FlaggedPredictor {
             boolean physical = isBoxNormalised(spectra, r * channels, channels);
             double predictedSe;
             double confidence;
-            if (!inside[r] && exact != null) {  // measured, not estimated: P(SE < 10 %) is 0 or 1
-                predictedSe = SpectralError.of(spectra, r * channels, exact, r * channels, channels);
+            ScoredBatch.Check check = checks.get(r);
+            if (check != null) {  // measured, not estimated: P(SE < 10 %) is 0 or 1
+                predictedSe = SpectralError.of(spectra, r * channels, check.exactSpectrum(), 0, channels);
                 confidence = predictedSe < SpectralError.OUTLIER_SE ? 1.0 : 0.0;
                 if (confidence == 0) {
                     reasons.add(FlagReason.AUDIT_MISMATCH);
@@ -158,8 +164,9 @@ public final class FlaggedPredictor {
         if (!doubted.isEmpty()) {  // hybrid: the doubted pixels' spectra come from the engine before publication
             List<Integer> missing = new ArrayList<>();
             for (int r : doubted) {
-                if (exact != null && !inside[r]) {
-                    System.arraycopy(exact, r * channels, spectra, r * channels, channels);
+                ScoredBatch.Check check = checks.get(r);
+                if (check != null) {
+                    System.arraycopy(check.exactSpectrum(), 0, spectra, r * channels, channels);
                 } else {
                     missing.add(r);
                 }
@@ -170,7 +177,7 @@ public final class FlaggedPredictor {
             engineNanos += System.nanoTime() - started;
         }
         return new ScoredBatch(spectra, channels, meta.energyStartEv(), meta.energyStepEv(), model.id(),
-                meta.contractVersion(), model.providerInUse().key(), flags, origins, engineNanos);
+                meta.contractVersion(), model.providerInUse().key(), flags, origins, engineNanos, checks);
     }
 
     private static int[] indices(List<Integer> rows) {
@@ -190,7 +197,7 @@ public final class FlaggedPredictor {
         PixelFlag exact = new PixelFlag(1.0, 0.0, false, List.of());
         return new ScoredBatch(spectra, axis.channels(), axis.startEv(), axis.stepEv(), ExactEngine.MODEL_ID,
                 SpectrumEngine.CONTRACT_VERSION, ScoredBatch.ENGINE_PROVIDER, Collections.nCopies(rows, exact),
-                Collections.nCopies(rows, SpectrumOrigin.ENGINE), engineNanos);
+                Collections.nCopies(rows, SpectrumOrigin.ENGINE), engineNanos, Map.of());
     }
 
     static boolean isBoxNormalised(float[] spectra, int offset, int channels) {

@@ -1,6 +1,7 @@
 package io.xasflow.quality;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Spectra for a batch of pixels of one ion, with one flag and one origin each.
@@ -12,11 +13,20 @@ import java.util.List;
  * @param provider      execution provider that ran the model (cpu, cuda); "engine" for engine rows
  * @param origins       per row: the network's spectrum, or the exact engine's (hybrid and exact serving)
  * @param engineNanos   wall time spent in the exact engine for this batch (the latency hybrid serving adds)
+ * @param checks        by row: the engine's spectrum the scorer computed to check a network spectrum it published
+ *                      (pixels outside the trained box), so that an audit of the pixel need not compute it again
  */
 public record ScoredBatch(float[] spectra, int channels, double energyStartEv, double energyStepEv, String modelId,
                           String modelVersion, String provider, List<PixelFlag> flags, List<SpectrumOrigin> origins,
-                          long engineNanos) {
+                          long engineNanos, Map<Integer, Check> checks) {
     public static final String ENGINE_PROVIDER = "engine";
+
+    /**
+     * An exact spectrum computed while scoring.
+     *
+     * @param engineMs the engine's wall time for the batch's checks, per checked pixel
+     */
+    public record Check(float[] exactSpectrum, double engineMs) {}
 
     public ScoredBatch {
         if (flags.size() != origins.size() || spectra.length != flags.size() * channels) {
@@ -25,6 +35,7 @@ public record ScoredBatch(float[] spectra, int channels, double energyStartEv, d
         }
         flags = List.copyOf(flags);
         origins = List.copyOf(origins);
+        checks = Map.copyOf(checks);
     }
 
     public int rows() {

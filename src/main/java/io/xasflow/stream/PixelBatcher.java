@@ -244,7 +244,7 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
 
     /**
      * Hands a network spectrum to the audit lane when its flag or the random sample says so. Engine spectra are exact
-     * and never audited.
+     * and never audited; a spectrum the scorer already checked against the engine is audited with that result.
      */
     private ScanProgress.Audit requestAudit(PixelParameters p, float[] params, int row, ScoredBatch scored,
                                             PixelFlag flag) {
@@ -258,6 +258,11 @@ final class PixelBatcher implements Processor<byte[], byte[], String, Object> {
                 p.getHeight(), p.getIon(), Arrays.copyOfRange(params, row * 9, row * 9 + 9),
                 Arrays.copyOfRange(scored.spectra(), row * channels, (row + 1) * channels), scored.modelId(row), flag,
                 reason);
+        ScoredBatch.Check check = scored.checks().get(row);
+        if (check != null) {  // the scorer has measured it already
+            auditLane.measured(request, check, scored.energyStartEv(), scored.energyStepEv(), audits);
+            return ScanProgress.Audit.REQUESTED;
+        }
         return auditLane.submit(request, audits) ? ScanProgress.Audit.REQUESTED : ScanProgress.Audit.SKIPPED;
     }
 

@@ -17,11 +17,17 @@ import io.xasflow.metrics.ProcessorMetrics;
 import io.xasflow.quality.AuditLane;
 import io.xasflow.quality.ExactEngine;
 import io.xasflow.quality.ServingMode;
+import io.xasflow.inference.ModelManifest;
 import io.xasflow.inference.ModelRegistry;
 import io.xasflow.quality.FlaggedPredictor;
 import io.xasflow.registry.AvroSerde;
 import io.xasflow.registry.EmbeddedSchemaRegistry;
 import io.xasflow.registry.SchemaRegistryClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,12 +45,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped topology (buildTopology) with the committed models and a real (embedded) schema registry. */
+/**
+ * The shipped topology (buildTopology) with a committed model and a real (embedded) schema registry. The models folder
+ * holds the Ni2+ model alone, so that other ions stand for ions without a model whatever the committed set.
+ */
 class TopologyTest {
     private static EmbeddedSchemaRegistry registryServer;
     private static SchemaRegistryClient registry;
     private static ModelRegistry models;
     private static String ion;
+
+    @TempDir
+    static Path modelsDir;
 
     @TempDir
     Path stateDir;
@@ -64,8 +76,24 @@ class TopologyTest {
     static void startRegistry() throws Exception {
         registryServer = EmbeddedSchemaRegistry.start(0, null);
         registry = new SchemaRegistryClient(registryServer.url(), null);
-        models = ModelRegistry.open(Path.of("models-onnx"), ExecutionProvider.CPU, 1);
         ion = "Ni2+";  // the most accurate committed model: its flags trust the in-domain test pixels
+        models = ModelRegistry.open(oneModel(Path.of("models-onnx"), ion, modelsDir), ExecutionProvider.CPU, 1);
+    }
+
+    /** A models folder with {@code ion}'s committed model and a manifest that lists it alone. */
+    private static Path oneModel(Path committed, String ion, Path dir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode manifest = (ObjectNode) json.readTree(committed.resolve(ModelManifest.FILE_NAME).toFile());
+        ArrayNode kept = json.createArrayNode();
+        for (JsonNode m : manifest.path("models")) {
+            if (m.path("ion").asText().equals(ion)) {
+                kept.add(m);
+                Files.copy(committed.resolve(m.path("file").asText()), dir.resolve(m.path("file").asText()));
+            }
+        }
+        manifest.set("models", kept);
+        json.writeValue(dir.resolve(ModelManifest.FILE_NAME).toFile(), manifest);
+        return dir;
     }
 
     @AfterAll
@@ -254,6 +282,35 @@ class TopologyTest {
             assertEquals(maxSe, s.getAuditSeMax(), 1e-6);
             assertEquals(out.stream().filter(PixelAudit::getMismatch).count(), s.getAuditMismatches());
             assertEquals(6L, metrics.registry().get("xasflow.audit.spectral.error").summary().count());
+        }
+    }
+
+    /**
+     * A pixel the scorer already checked against the engine (outside the trained box) is audited with that spectrum:
+     * the lane here takes no work at all, yet the audit arrives, with the SE the flag carries.
+     */
+    @Test
+    void aPixelCheckedWhileScoringIsAuditedWithoutRecomputingIt() throws Exception {
+        try (ExactEngine engine = new ExactEngine(1); AuditLane lane = new AuditLane(0.0, 1, 1)) {
+            lane.close();  // every request the lane would have to compute is skipped
+            start(4, 50, new FlaggedPredictor(models, FlaggedPredictor.USE_MODEL_THRESHOLD, ServingMode.NETWORK,
+                    engine, true), lane);
+            send(pixel("m", 0, 0, 1, 1).setDq(0.9).build());  // Dq 4.5 × the trained bound: the network is off
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            PixelFlag flag = flags.readValue();
+            assertTrue(flag.getOutlier() && flag.getReasons().contains("AUDIT_MISMATCH"), flag.toString());
+            PixelAudit audit = audits.readValue();
+            assertEquals("OUTLIER", audit.getReason());
+            assertTrue(audit.getMismatch());
+            assertEquals(flag.getPredictedSe(), audit.getMeasuredSe(), 1e-12, "the SE the flag was made from");
+            float[] p = {0.9f, 0f, 0.05f, 0.8f, 0.8f, 300, 0.1f, 0.4f, 0.8f};
+            double[] exact = ExactEngine.compute(ion, p, 0).normalised();
+            for (int c = 0; c < exact.length; c++) {
+                assertEquals(exact[c], audit.getExactIntensities().get(c), 1e-6, "channel " + c);
+            }
+            ScanSummary summary = scans.readValue();
+            assertEquals(1, summary.getAuditedPixels());
+            assertEquals(1, summary.getAuditMismatches());
         }
     }
 
