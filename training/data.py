@@ -1,10 +1,20 @@
 """Reading the engine's .npz shards (see `./xasflow generate`) and splitting them for training."""
+import csv
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+HF_TABLE = Path(__file__).resolve().parent.parent / "src/main/resources/io/xasflow/physics/hf_parameters.csv"
+
+
+def ion_table():
+    """The engine's atomic-data rows (one dict per ion, Ti2+ … Ni4+ in the table's order)."""
+    with open(HF_TABLE, newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
 
 PARAMETER_NAMES = ["dq", "ds", "dt", "s1", "s2", "temperature_k", "sigma_g_ev", "gamma1_ev", "gamma2_ev"]
 

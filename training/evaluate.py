@@ -204,10 +204,9 @@ def goals_missed(cells):
     return ", ".join(missed) or "none"
 
 
-def update_accuracy_doc(report, r):
+def update_accuracy_doc(report, r, doc=ROOT / "docs" / "accuracy.md"):
     """Replace this report's line in the model table of docs/accuracy.md (r None: rewrite the table only); every
-    row's `goals missed` is recomputed from its cells."""
-    doc = ROOT / "docs" / "accuracy.md"
+    row's `goals missed` is recomputed from its cells, and an ion without a report gets a row saying so."""
     text = doc.read_text() if doc.exists() else ""
     start, end = "<!-- models:start -->", "<!-- models:end -->"
     if start not in text:
@@ -217,11 +216,15 @@ def update_accuracy_doc(report, r):
     lines = [ln for ln in table.strip("\n").split("\n") if ln.startswith("| [") and not ln.startswith(f"| [{report}]")]
     if r is not None:
         lines.append(report_row(report, r))
-    rows = []
+    by_ion = {}
     for line in sorted(lines):  # one row per report, in a stable order
         cells = [c.strip() for c in line.strip().strip("|").split("|")][:len(COLUMNS) - 1]
         cells.append(goals_missed(dict(zip(COLUMNS, cells))))
-        rows.append("| " + " | ".join(cells) + " |")
+        by_ion.setdefault(cells[1], []).append("| " + " | ".join(cells) + " |")
+    rows = []
+    for ion in [row["ion"] for row in data.ion_table()]:  # every ion of the engine, Ti2+ … Ni4+
+        rows += by_ion.pop(ion, [f"| – | {ion} | " + "– | " * (len(COLUMNS) - 3) + "no model yet |"])
+    rows += [row for other in by_ion.values() for row in other]
     header = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     doc.write_text(head + start + "\n" + "\n".join(header + rows) + "\n" + end + tail)
 

@@ -11,7 +11,6 @@ exporter folded away are recomputed), and the model is exported again with the s
 written; the parity fixture (same inputs) and the manifest's sha256 and size are then updated.
 """
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -22,13 +21,13 @@ import torch
 from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
 import export_onnx  # noqa: E402
 import model as models  # noqa: E402
 import uncertainty  # noqa: E402
 from train import TrainConfig  # noqa: E402
 
 TOLERANCE = 1e-5
-HF_TABLE = Path(__file__).resolve().parent.parent / "src/main/resources/io/xasflow/physics/hf_parameters.csv"
 
 
 def rebuild(path):
@@ -69,8 +68,7 @@ def rebuild(path):
 
 def lifetime_step_ev(ion):
     """E_L3 + 0.75·ζ2p (DESIGN.md §1), from the engine's copy of the Hartree–Fock table."""
-    with open(HF_TABLE, newline="") as f:
-        row = next(r for r in csv.DictReader(f) if r["ion"] == ion)
+    row = next(r for r in data.ion_table() if r["ion"] == ion)
     return float(row["E_L3_eV"]) + 0.75 * float(row["zeta2p_f_eV"])
 
 

@@ -16,6 +16,7 @@ import torch
 from scipy.special import voigt_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
 import metrics  # noqa: E402
 import model as models  # noqa: E402
 from train import TrainConfig  # noqa: E402
@@ -122,6 +123,24 @@ class AccuracyTableTest(unittest.TestCase):
         self.assertEqual("D4h I1, C4v r_a", evaluate.goals_missed({**met, "D4h I1": "94.9%", "C4v r_a": "75%"}))
         self.assertEqual("D4h outliers, Oh SE max not measured",
                          evaluate.goals_missed({**met, "D4h outliers": "0.11%", "Oh SE max": "–"}))
+
+    def test_the_table_has_a_row_per_ion_in_the_engine_order_even_without_a_model(self):
+        import evaluate
+        cells = ["voigt-lines", "extended", "72000", "10.0", "1e-03", "1e-02", "96.0%", "0.05%", "1.0%", "9.0%", "0",
+                 "100%", "1.00", "stale"]
+        row = lambda report, ion: f"| [{report}](x.md) | {ion} | " + " | ".join(cells) + " |"  # noqa: E731
+        with tempfile.TemporaryDirectory() as tmp:
+            doc = Path(tmp) / "accuracy.md"
+            doc.write_text("# A\n<!-- models:start -->\n" + row("Ni2+", "Ni2+") + "\n" + row("Ti2+", "Ti2+") +
+                           "\n<!-- models:end -->\ntail\n")
+            evaluate.update_accuracy_doc(None, None, doc)
+            rows = [ln for ln in doc.read_text().split("\n") if ln.startswith("| ") and "---" not in ln][1:]
+        ions = [ln.split("|")[2].strip() for ln in rows]
+        self.assertEqual([r["ion"] for r in data.ion_table()], ions)
+        self.assertEqual(22, len(rows))
+        self.assertTrue(rows[0].endswith("| none |"), rows[0])  # goals recomputed, not kept from the old cell
+        self.assertTrue(rows[1].startswith("| – | V2+ |") and rows[1].endswith("| no model yet |"), rows[1])
+        self.assertEqual(len(rows[0].split("|")), len(rows[1].split("|")), "same number of cells")
 
 
 class MetricsTest(unittest.TestCase):
@@ -267,13 +286,10 @@ class PipelinePlanTest(unittest.TestCase):
     """The product plan is what rebuilds models-onnx/: a typo in it would only show hours into a rebuild."""
 
     def test_the_plan_lists_the_22_ions_of_the_engine_and_every_step_is_a_valid_config(self):
-        import csv
         import json
         import pipeline
         plan = json.loads((pipeline.ROOT / "training" / "configs" / "product.json").read_text())
-        table = pipeline.ROOT / "src/main/resources/io/xasflow/physics/hf_parameters.csv"
-        with open(table) as f:
-            n3d = {row["ion"]: row["n3d"] for row in csv.DictReader(line for line in f if not line.startswith("#"))}
+        n3d = {row["ion"]: row["n3d"] for row in data.ion_table()}
         engine_ions = set(n3d)
         self.assertEqual(22, len(plan["order"]))
         self.assertEqual(engine_ions, set(plan["order"]))
