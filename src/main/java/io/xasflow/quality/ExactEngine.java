@@ -61,7 +61,7 @@ public final class ExactEngine implements AutoCloseable {
     public float[][] compute(String ion, float[] params, int[] rows, int channels) {
         float[][] spectra = new float[rows.length][];
         List<Future<?>> parts = new ArrayList<>(threads);
-        int share = Math.max(1, (rows.length + threads - 1) / threads);
+        int share = (rows.length + threads - 1) / threads;
         for (int first = 0; first < rows.length; first += share) {
             int from = first;
             int to = Math.min(rows.length, first + share);

@@ -116,8 +116,9 @@ public final class FlaggedPredictor {
         if (checkOutsideExactly && !outside.isEmpty()) {
             long started = System.nanoTime();
             float[][] exact = engine.compute(ion, params, indices(outside), channels);
-            engineNanos += System.nanoTime() - started;
-            double msPerRow = engineNanos / 1e6 / outside.size();
+            long checkNanos = System.nanoTime() - started;
+            engineNanos += checkNanos;
+            double msPerRow = checkNanos / 1e6 / outside.size();
             for (int i = 0; i < exact.length; i++) {
                 checks.put(outside.get(i), new ScoredBatch.Check(exact[i], msPerRow));
             }
