@@ -11,7 +11,10 @@ import java.util.List;
  * <p>Partner blocks (k, −k) share one eigensystem; an initial state of a partner block gives the same isotropic
  * spectrum as its representative (R T_q R⁻¹ = ±T₋q), so representatives carry the partner's Boltzmann weight too.
  * Only the lowest states of each initial block are populated, and LAPACK returns eigenvalues ascending, so the
- * populated eigenvectors are a prefix of the columns. Not thread-safe: one solver per thread.
+ * populated eigenvectors are a prefix of the columns. The initial blocks (at most 63 wide) are always solved in double
+ * precision: at a few kelvin, k_BT ≈ 1e-4 eV, and single-precision energies (errors ~1e-5 eV) and eigenvectors of
+ * nearly degenerate ground states moved normalised spectra by up to 6e-3 per channel. Not thread-safe: one solver per
+ * thread.
  */
 public final class MultipletSolver {
     /** Boltzmann constant (eV/K), CODATA 2014 as fixed by the physics contract. */
@@ -24,6 +27,7 @@ public final class MultipletSolver {
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
     private final SymmetricEigensolver eigensolver;
+    private final SymmetricEigensolver initialEigensolver = new SymmetricEigensolver(SymmetricEigensolver.Precision.DOUBLE);
     private final boolean doublePrecision;
 
     /** A solver with single-precision eigendecomposition (the engine default, see {@link SymmetricEigensolver}). */
@@ -31,7 +35,7 @@ public final class MultipletSolver {
         this(false);
     }
 
-    /** @param doublePrecision run the eigendecompositions in double precision (dsyevd) instead of single */
+    /** @param doublePrecision run the final-state eigendecompositions in double precision (dsyevd) instead of single */
     public MultipletSolver(boolean doublePrecision) {
         this.doublePrecision = doublePrecision;
         this.eigensolver = new SymmetricEigensolver(
@@ -42,7 +46,7 @@ public final class MultipletSolver {
     public StickSpectrum sticks(IonParameters ion, SpectrumParameters parameters) {
         ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
         SymmetricEigensolver.Eigensystem[] initial =
-                diagonalise(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters));
+                diagonaliseInitial(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters));
         ConfigurationModel.BlockTerms[] finalTerms = model.finalTerms;
         double[] finalCoefficients = HamiltonianCoefficients.finalState(ion, parameters);
 
@@ -123,7 +127,7 @@ public final class MultipletSolver {
     /** All eigenvalues of H_i (eV) with their multiplicity, ascending: for term analysis and tests. */
     double[] initialLevels(IonParameters ion, SpectrumParameters parameters) {
         ConfigurationModel model = ConfigurationModel.forDElectrons(ion.dElectrons());
-        return levels(diagonalise(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters)),
+        return levels(diagonaliseInitial(model.initialTerms, HamiltonianCoefficients.initial(ion, parameters)),
                 model.initialSectors);
     }
 
@@ -140,11 +144,11 @@ public final class MultipletSolver {
         return all;
     }
 
-    private SymmetricEigensolver.Eigensystem[] diagonalise(ConfigurationModel.BlockTerms[] terms,
+    private SymmetricEigensolver.Eigensystem[] diagonaliseInitial(ConfigurationModel.BlockTerms[] terms,
             double[] coefficients) {
         SymmetricEigensolver.Eigensystem[] systems = new SymmetricEigensolver.Eigensystem[terms.length];
         for (int h = 0; h < terms.length; h++) {
-            systems[h] = eigensolver.decompose(terms[h].assemble(coefficients), terms[h].n());
+            systems[h] = initialEigensolver.decompose(terms[h].assemble(coefficients), terms[h].n());
         }
         return systems;
     }

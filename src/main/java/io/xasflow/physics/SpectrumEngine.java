@@ -8,7 +8,7 @@ public final class SpectrumEngine {
     /** Version of the physics contract (DESIGN.md §1) this engine implements; travels in dataset metadata. */
     public static final String CONTRACT_VERSION = "1";
     /** Engine implementation version; bump when numbers may change. */
-    public static final String ENGINE_VERSION = "1.0.0";
+    public static final String ENGINE_VERSION = "1.1.0";
 
     private static final ThreadLocal<MultipletSolver> SOLVERS = ThreadLocal.withInitial(MultipletSolver::new);
 
