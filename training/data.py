@@ -36,6 +36,35 @@ class Dataset:
         h.update(np.ascontiguousarray(self.spectra).tobytes())
         return h.hexdigest()
 
+    def params_hash(self):
+        """sha256 over the parameters alone: the sampler makes them bit for bit on any machine, while the engine's
+        spectra differ in the last bits between BLAS kernel sets (docs/engine.md, Precision)."""
+        return hashlib.sha256(np.ascontiguousarray(self.params).tobytes()).hexdigest()
+
+    def spectra_fingerprint(self):
+        """A weighted mean spectrum (501 channels, float64; row r weighs 1 + r/N, so reordered rows change it too):
+        the fingerprint of the spectra that survives such rounding."""
+        weights = 1 + np.arange(len(self.spectra), dtype=np.float64) / max(1, len(self.spectra))
+        return weights @ self.spectra.astype(np.float64) / weights.sum()
+
+
+SPECTRA_FINGERPRINT_TOLERANCE = 1e-5  # per channel; BLAS kernel sets move single spectra by ≤ 3e-5, a mean far less
+
+
+def same_data(ds, props):
+    """How `ds` matches the data a model was trained on (its ONNX metadata `props`): 'identical' (same content
+    hash), 'equal to rounding' (same parameters bit for bit, spectra fingerprint within the tolerance), or None.
+    Models exported before 2026-12-01 carry only the content hash."""
+    if ds.content_hash() == props["dataset_hash"]:
+        return "identical"
+    if "dataset_params_hash" not in props or ds.params_hash() != props["dataset_params_hash"]:
+        return None
+    stored = np.asarray(json.loads(props["dataset_spectra_fingerprint"]), dtype=np.float64)
+    if stored.shape != (ds.spectra.shape[1],):
+        return None
+    worst = float(np.abs(ds.spectra_fingerprint() - stored).max())
+    return "equal to rounding" if worst <= SPECTRA_FINGERPRINT_TOLERANCE else None
+
 
 def load(folder, limit=None):
     """All complete shards of a dataset folder, in index order; `limit` keeps the first rows only. Several folders,

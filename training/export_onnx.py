@@ -81,6 +81,8 @@ def export(run, out_dir, file_stem=None):
         "dataset_size": str(len(ds)),
         "train_size": str(ckpt["train_size"]),
         "dataset_hash": ds.content_hash(),
+        "dataset_params_hash": ds.params_hash(),
+        "dataset_spectra_fingerprint": json.dumps([float(f"{v:.8g}") for v in ds.spectra_fingerprint()]),
         "dataset_seed": str(meta["seed"]),
         "seed": str(cfg.seed),
         "training_commit": ckpt.get("commit", "unknown"),

@@ -4,8 +4,10 @@
 
 Runs (data/runs/<name>/) are not committed, models are. The network's weights, training config, commit, sizes and
 headline metrics travel in the model's metadata; the dataset metadata comes from the training data, which must be
-regenerated first (`training/pipeline.py` does, from the same seeds) and is checked against the model's dataset_hash,
-so a restored run stands on exactly the data the network was trained on. Afterwards
+regenerated first (`training/pipeline.py` does, from the same seeds) and is checked against the model's metadata, so
+a restored run stands on the data the network was trained on: the same content hash, or (another machine's BLAS
+kernels round the engine's spectra differently) the same parameters bit for bit and the same weighted mean spectrum to 1e-5
+(`data.same_data`). Models exported before these fingerprints need `--accept-regenerated`. Afterwards
 `training/pipeline.py --flags-only --ions <ion>` can refit the SE head of the committed network. The restored
 checkpoints have no optimiser state: they serve evaluation, flags and export, not further training.
 """
@@ -23,7 +25,7 @@ import model as models  # noqa: E402
 from train import TrainConfig, load_onnx_weights, save_atomic  # noqa: E402
 
 
-def restore(onnx_path, runs_dir=None):
+def restore(onnx_path, runs_dir=None, accept_regenerated=False):
     props = {p.key: p.value for p in onnx.load(str(onnx_path), load_external_data=False).metadata_props}
     values = json.loads(props["training_config"])
     if runs_dir:
@@ -31,10 +33,18 @@ def restore(onnx_path, runs_dir=None):
     known = set(TrainConfig.__dataclass_fields__)
     cfg = TrainConfig(**{k: v for k, v in values.items() if k in known})
     ds = data.load(cfg.train_dir, cfg.train_limit or None)
-    if ds.content_hash() != props["dataset_hash"]:
+    match = data.same_data(ds, props)
+    if match is None and accept_regenerated and "dataset_params_hash" not in props \
+            and len(ds) == int(props["dataset_size"]):
+        match = "regenerated, accepted unverified (same size; the model carries only a content hash)"
+    if match is None:
+        older = "" if "dataset_params_hash" in props else (
+            "; this model predates the rounding-proof fingerprints, so data regenerated on another machine cannot be "
+            "verified: --accept-regenerated takes it on its size alone")
         raise SystemExit(f"error: the data in {cfg.train_dir} ({len(ds)} spectra) is not the data {onnx_path} was "
                          f"trained on ({props['dataset_size']} spectra, hash {props['dataset_hash'][:16]}…); "
-                         "regenerate it with training/pipeline.py first")
+                         f"regenerate it with training/pipeline.py first{older}")
+    print(f"training data: {match}")
     net = models.build(cfg, ds.meta)
     load_onnx_weights(net, str(onnx_path))
     run = Path(cfg.runs_dir) / cfg.name
@@ -57,9 +67,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--onnx", required=True)
     parser.add_argument("--runs-dir", help="where the run folder goes (default: the one in its training config)")
+    parser.add_argument("--accept-regenerated", action="store_true",
+                        help="for models exported before 2026-12-01: accept regenerated data of the same size whose "
+                             "content hash differs (spectra rounded by other BLAS kernels or engine 1.0.0 vs 1.1.0)")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    restore(args.onnx, args.runs_dir)
+    restore(args.onnx, args.runs_dir, args.accept_regenerated)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,34 @@ class AccuracyTableTest(unittest.TestCase):
         self.assertEqual(len(rows[0].split("|")), len(rows[1].split("|")), "same number of cells")
 
 
+class SameDataTest(unittest.TestCase):
+    """A restored run must stand on the data its model saw, allowing for other BLAS kernels' rounding."""
+
+    def setUp(self):
+        rng = np.random.default_rng(3)
+        self.ds = data.Dataset(rng.random((40, 9), dtype=np.float32), rng.random((40, 501), dtype=np.float32), {}, "")
+        self.props = {"dataset_hash": self.ds.content_hash(), "dataset_params_hash": self.ds.params_hash(),
+                      "dataset_spectra_fingerprint": json.dumps([float(f"{v:.8g}") for v in self.ds.spectra_fingerprint()])}
+
+    def with_spectra(self, spectra):
+        return data.Dataset(self.ds.params, spectra, {}, "")
+
+    def test_identical_data_and_data_rounded_differently_match(self):
+        self.assertEqual(data.same_data(self.ds, self.props), "identical")
+        rounded = self.with_spectra(self.ds.spectra + np.float32(3e-6) * np.sign(self.ds.spectra - 0.5))
+        self.assertEqual(data.same_data(rounded, self.props), "equal to rounding")
+
+    def test_other_parameters_other_spectra_or_a_bare_content_hash_do_not(self):
+        moved = data.Dataset(self.ds.params.copy(), self.ds.spectra, {}, "")
+        moved.params[7, 2] += np.float32(1e-3)
+        self.assertIsNone(data.same_data(moved, self.props))
+        self.assertIsNone(data.same_data(self.with_spectra(self.ds.spectra[::-1].copy()), self.props))
+        shifted = self.with_spectra(self.ds.spectra + np.float32(1e-3))
+        self.assertIsNone(data.same_data(shifted, self.props))
+        bare = {"dataset_hash": self.props["dataset_hash"]}
+        self.assertIsNone(data.same_data(self.with_spectra(self.ds.spectra + np.float32(3e-6)), bare))
+
+
 class MetricsTest(unittest.TestCase):
     def test_spectral_error_and_intervals(self):
         a = np.ones((4, 501))
