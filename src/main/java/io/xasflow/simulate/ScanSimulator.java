@@ -29,6 +29,18 @@ public final class ScanSimulator {
      */
     public static long publish(SyntheticSample sample, String bootstrapServers, SchemaRegistryClient registry,
                                String topic, double pixelsPerSecond, Map<String, Object> clientConfig) {
+        return publishRows(sample, 0, sample.height(), bootstrapServers, registry, topic, pixelsPerSecond,
+                clientConfig);
+    }
+
+    /** Publishes the rows [fromRow, toRow) of the scan only (e.g. a scan fed in parts around an event). */
+    public static long publishRows(SyntheticSample sample, int fromRow, int toRow, String bootstrapServers,
+                                   SchemaRegistryClient registry, String topic, double pixelsPerSecond,
+                                   Map<String, Object> clientConfig) {
+        if (fromRow < 0 || toRow > sample.height() || fromRow > toRow) {
+            throw new IllegalArgumentException("rows [" + fromRow + ", " + toRow + ") are not inside the scan's "
+                    + sample.height() + " rows");
+        }
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -40,7 +52,7 @@ public final class ScanSimulator {
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (int y = 0; y < sample.height(); y++) {
+            for (int y = fromRow; y < toRow; y++) {
                 byte[] key = (sample.scanId() + "/" + y).getBytes(StandardCharsets.UTF_8);
                 for (int x = 0; x < sample.width(); x++) {
                     producer.send(new ProducerRecord<>(topic, key, values.serialize(topic, sample.pixel(x, y))));

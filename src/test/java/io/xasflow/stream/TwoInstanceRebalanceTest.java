@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two processor instances with one application id share a scan: the second joins while the first is mid-scan, the
  * partitions are rebalanced between them, and a read_committed consumer still sees exactly one spectrum and one
- * flag per pixel and one summary.
+ * flag per pixel and one summary. The scan's second half is published only once both instances run after the
+ * rebalance, so on a slow machine the first cannot finish the scan before the second has joined.
  */
 class TwoInstanceRebalanceTest {
     private static final int WIDTH = 100;
@@ -44,8 +45,8 @@ class TwoInstanceRebalanceTest {
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), registry, outputs, null)) {
                 first.start();
                 awaitRunning(first);
-                CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> ScanSimulator.publish(sample,
-                        kafka.bootstrapServers(), registry, "xas.pixels", 1500, Map.of()));
+                CompletableFuture<Long> firstHalf = CompletableFuture.supplyAsync(() -> ScanSimulator.publishRows(
+                        sample, 0, HEIGHT / 2, kafka.bootstrapServers(), registry, "xas.pixels", 1500, Map.of()));
                 long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
                 while (collector.spectraCount() < 1000) {
                     assertTrue(System.nanoTime() < deadline, "the first instance made no progress");
@@ -53,6 +54,11 @@ class TwoInstanceRebalanceTest {
                 }
                 try (XasflowProcessor second = new XasflowProcessor(config(kafka, registryServer, "b"))) {
                     second.start();  // joins the group mid-scan: partitions move between the instances
+                    awaitRunning(second);
+                    awaitRunning(first);
+                    CompletableFuture<Long> feed = firstHalf.thenApplyAsync(sent -> sent + ScanSimulator.publishRows(
+                            sample, HEIGHT / 2, HEIGHT, kafka.bootstrapServers(), registry, "xas.pixels", 1500,
+                            Map.of()));
                     deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
                     while (!feed.isDone() || collector.scanSummaries().isEmpty()
                             || collector.distinctSpectrumPixels() < WIDTH * HEIGHT
