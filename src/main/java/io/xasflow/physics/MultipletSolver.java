@@ -26,20 +26,18 @@ public final class MultipletSolver {
 
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
-    private final SymmetricEigensolver eigensolver;
-    private final SymmetricEigensolver initialEigensolver = new SymmetricEigensolver(SymmetricEigensolver.Precision.DOUBLE);
+    /** dsyevd for the initial blocks, and for the final blocks when they too run in double precision. */
+    private final SymmetricEigensolver eigensolver = new SymmetricEigensolver(SymmetricEigensolver.Precision.DOUBLE);
     private final boolean doublePrecision;
 
-    /** A solver with single-precision eigendecomposition (the engine default, see {@link SymmetricEigensolver}). */
+    /** A solver with single-precision final states ({@link SpectralProjector}; the engine default). */
     public MultipletSolver() {
         this(false);
     }
 
-    /** @param doublePrecision run the final-state eigendecompositions in double precision (dsyevd) instead of single */
+    /** @param doublePrecision diagonalise the final-state blocks in double precision (dsyevd) instead of single */
     public MultipletSolver(boolean doublePrecision) {
         this.doublePrecision = doublePrecision;
-        this.eigensolver = new SymmetricEigensolver(
-                doublePrecision ? SymmetricEigensolver.Precision.DOUBLE : SymmetricEigensolver.Precision.SINGLE);
     }
 
     /** The sticks of one ion for one parameter set. */
@@ -148,7 +146,7 @@ public final class MultipletSolver {
             double[] coefficients) {
         SymmetricEigensolver.Eigensystem[] systems = new SymmetricEigensolver.Eigensystem[terms.length];
         for (int h = 0; h < terms.length; h++) {
-            systems[h] = initialEigensolver.decompose(terms[h].assemble(coefficients), terms[h].n());
+            systems[h] = eigensolver.decompose(terms[h].assemble(coefficients), terms[h].n());
         }
         return systems;
     }

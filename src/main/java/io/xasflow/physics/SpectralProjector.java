@@ -13,9 +13,9 @@ import org.netlib.util.intW;
  * O(n³) back-transformation of a full eigendecomposition (about a third of ssyevd's time for the 300–400 wide blocks).
  * Carrying only the c projections through the divide and conquer instead of Z (O(n²c)) was measured and gains
  * nothing here: the secular equations, not the eigenvector updates, dominate sstedc at these sizes
- * (docs/benchmarks.md). Single precision, like the engine's default eigensolver; checked against full
- * double-precision eigenvectors in the tests. Every vector bound for a block is projected in one call, so each block
- * is reduced once.
+ * (docs/benchmarks.md). Single precision (the engine's final states; its initial states run in double); checked
+ * against full double-precision eigenvectors in the tests. Every vector bound for a block is projected in one call,
+ * so each block is reduced once.
  */
 final class SpectralProjector {
     private static final LAPACK LAPACK_INSTANCE = LAPACK.getInstance();
