@@ -51,6 +51,12 @@ class Dataset:
 SPECTRA_FINGERPRINT_TOLERANCE = 1e-5  # per channel; BLAS kernel sets move single spectra by ≤ 3e-5, a mean far less
 
 
+def fingerprints(ds):
+    """The ONNX metadata that identifies a model's training data for `same_data`."""
+    return {"dataset_hash": ds.content_hash(), "dataset_params_hash": ds.params_hash(),
+            "dataset_spectra_fingerprint": json.dumps([float(f"{v:.8g}") for v in ds.spectra_fingerprint()])}
+
+
 def same_data(ds, props):
     """How `ds` matches the data a model was trained on (its ONNX metadata `props`): 'identical' (same content
     hash), 'equal to rounding' (same parameters bit for bit, spectra fingerprint within the tolerance), or None.

@@ -34,11 +34,11 @@ def restore(onnx_path, runs_dir=None, accept_regenerated=False):
     cfg = TrainConfig(**{k: v for k, v in values.items() if k in known})
     ds = data.load(cfg.train_dir, cfg.train_limit or None)
     match = data.same_data(ds, props)
-    if match is None and accept_regenerated and "dataset_params_hash" not in props \
-            and len(ds) == int(props["dataset_size"]):
+    legacy = "dataset_params_hash" not in props  # exported before the rounding-proof fingerprints
+    if match is None and legacy and accept_regenerated and len(ds) == int(props["dataset_size"]):
         match = "regenerated, accepted unverified (same size; the model carries only a content hash)"
     if match is None:
-        older = "" if "dataset_params_hash" in props else (
+        older = "" if not legacy else (
             "; this model predates the rounding-proof fingerprints, so data regenerated on another machine cannot be "
             "verified: --accept-regenerated takes it on its size alone")
         raise SystemExit(f"error: the data in {cfg.train_dir} ({len(ds)} spectra) is not the data {onnx_path} was "

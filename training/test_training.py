@@ -149,8 +149,7 @@ class SameDataTest(unittest.TestCase):
     def setUp(self):
         rng = np.random.default_rng(3)
         self.ds = data.Dataset(rng.random((40, 9), dtype=np.float32), rng.random((40, 501), dtype=np.float32), {}, "")
-        self.props = {"dataset_hash": self.ds.content_hash(), "dataset_params_hash": self.ds.params_hash(),
-                      "dataset_spectra_fingerprint": json.dumps([float(f"{v:.8g}") for v in self.ds.spectra_fingerprint()])}
+        self.props = data.fingerprints(self.ds)
 
     def with_spectra(self, spectra):
         return data.Dataset(self.ds.params, spectra, {}, "")
