@@ -145,8 +145,9 @@ class MultipletPhysicsTest {
 
     /**
      * At a few kelvin k_BT ≈ 3e-4 eV, so the Boltzmann weights of a split ground manifold depend on its energies to
-     * 1e-5 eV. Solved in single precision, these cases moved by 1.5e-3 to 5.9e-3 per channel (depending on the BLAS
-     * kernels); the initial states are now solved in double precision.
+     * 1e-5 eV. With single-precision initial states these cases moved by 1.5e-3 to 5.9e-3 per channel in a harness
+     * run (depending on the BLAS kernels; with one machine's default kernels two of them failed, at 5.9e-4 and
+     * 4.8e-3); the initial states are now solved in double precision.
      */
     @ParameterizedTest(name = "{0} at {6} K")
     @CsvSource({"Ti2+,0.0850081,0.6367014,-0.7529641,0.6869390,0.6793047,4.464,0.1982209,0.3191093,0.6820466",
