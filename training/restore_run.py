@@ -38,9 +38,8 @@ def restore(onnx_path, runs_dir=None, accept_regenerated=False):
     if match is None and legacy and accept_regenerated and len(ds) == int(props["dataset_size"]):
         match = "regenerated, accepted unverified (same size; the model carries only a content hash)"
     if match is None:
-        older = "" if not legacy else (
-            "; this model predates the rounding-proof fingerprints, so data regenerated on another machine cannot be "
-            "verified: --accept-regenerated takes it on its size alone")
+        older = ("; this model predates the rounding-proof fingerprints, so data regenerated on another machine cannot "
+                 "be verified: --accept-regenerated takes it on its size alone") if legacy else ""
         raise SystemExit(f"error: the data in {cfg.train_dir} ({len(ds)} spectra) is not the data {onnx_path} was "
                          f"trained on ({props['dataset_size']} spectra, hash {props['dataset_hash'][:16]}…); "
                          f"regenerate it with training/pipeline.py first{older}")
