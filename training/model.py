@@ -97,17 +97,46 @@ class LocallyConnected1d(nn.Module):
         return out.permute(1, 2, 0) + self.bias
 
 
-class FeatureStem(nn.Module):
-    """Input scaling + monomials of the chosen columns."""
+class ThermalInputs(nn.Module):
+    """The inputs on the scales the Boltzmann populations see. Near Dq = Ds = Dt = 0 at low temperature the ground
+    multiplet's crystal-field splitting is comparable to k_BT, so the spectrum changes within a sliver of the linearly
+    scaled inputs (the worst Oh spectra of V2+, Cr2+, Cr3+ and Fe4+ all have |Dq| < 0.003 eV and T < 130 K). These
+    features spread that sliver out: ln T over the trained range, and x / (|x| + k_BT) for x = Dq, Ds, Dt and 10 x."""
 
-    def __init__(self, lo, hi, columns, degree):
+    SCALES = (1.0, 10.0)
+    BOLTZMANN_EV_PER_K = 8.6173303e-5
+    MIN_KELVIN = 1e-3  # T = 0 is a valid input: keeps ln T and the ratios finite
+
+    def __init__(self, lo, hi):
+        super().__init__()
+        t_lo, t_hi = max(lo[5], self.MIN_KELVIN), max(hi[5], 2 * self.MIN_KELVIN)
+        self.log_lo = math.log(t_lo)
+        self.log_span = max(math.log(t_hi) - self.log_lo, 1e-6)
+        self.features = 1 + 3 * len(self.SCALES)
+
+    def forward(self, params):  # (B, 9) -> (B, 7)
+        t = params[:, 5:6].clamp(min=self.MIN_KELVIN)
+        kt = self.BOLTZMANN_EV_PER_K * t
+        field = params[:, 0:3]
+        ratios = [scale * field / ((scale * field).abs() + kt) for scale in self.SCALES]
+        return torch.cat([(torch.log(t) - self.log_lo) / self.log_span] + ratios, dim=1)
+
+
+class FeatureStem(nn.Module):
+    """Input scaling + monomials of the chosen columns (+ the thermal inputs, appended as they are)."""
+
+    def __init__(self, lo, hi, columns, degree, thermal=False):
         super().__init__()
         self.scaling = InputScaling(lo, hi, columns)
         self.monomials = Monomials(len(columns), degree)
-        self.features = self.monomials.features
+        self.thermal = ThermalInputs(lo, hi) if thermal else None
+        self.features = self.monomials.features + (self.thermal.features if thermal else 0)
 
     def forward(self, params):
-        return self.monomials(self.scaling(params))
+        features = self.monomials(self.scaling(params))
+        if self.thermal is None:
+            return features
+        return torch.cat([features, self.thermal(params)], dim=1)
 
 
 class DNN(nn.Module):
@@ -345,7 +374,7 @@ class VoigtLineNet(nn.Module):
         super().__init__()
         axis = meta["energy_axis"]
         channels = int(axis["channels"])
-        self.stem = FeatureStem(lo, hi, HAMILTONIAN_COLUMNS, cfg.degree)
+        self.stem = FeatureStem(lo, hi, HAMILTONIAN_COLUMNS, cfg.degree, thermal=bool(cfg.thermal_inputs))
         self.body, width = dense_stack(self.stem.features, cfg.hidden, cfg.activation)
         self.lines = VoigtLines(axis["start_ev"], axis["step_ev"], channels, meta["lifetime_step_ev"])
         self.count = cfg.lines

@@ -106,6 +106,48 @@ class ArchitectureTest(unittest.TestCase):
         np.testing.assert_allclose(np.concatenate([v for _, v in sorted(slices, key=lambda s: s[0])], 1), table,
                                    atol=1e-6 * np.abs(table).max())
 
+    def test_thermal_inputs_resolve_small_fields_at_low_temperature_and_stay_finite_at_zero(self):
+        thermal = models.ThermalInputs(META["domain_min"], META["domain_max"])
+        kt = models.ThermalInputs.BOLTZMANN_EV_PER_K * 30
+        params = torch.tensor([[kt, -kt, 0, 0.8, 0.8, 30, 0.1, 0.4, 0.8],       # |Dq| = k_BT at 30 K
+                               [0.0, 0.0, 0.0, 0.8, 0.8, 1, 0.1, 0.4, 0.8],      # the trained box's lowest T
+                               [0.0, 0.0, 0.0, 0.8, 0.8, 1000, 0.1, 0.4, 0.8],   # and its highest
+                               [0.0, 0.0, 0.0, 0.8, 0.8, 0, 0.1, 0.4, 0.8]])     # T = 0 is a valid pixel
+        out = thermal(params)
+        self.assertEqual((4, thermal.features), tuple(out.shape))
+        self.assertTrue(torch.isfinite(out).all())
+        self.assertAlmostEqual(0.5, out[0, 1].item(), places=5)   # x / (|x| + k_BT) at scale 1
+        self.assertAlmostEqual(-0.5, out[0, 2].item(), places=5)
+        self.assertAlmostEqual(10 / 11, out[0, 4].item(), places=5)  # and at scale 10
+        self.assertAlmostEqual(0.0, out[1, 0].item(), places=5)
+        self.assertAlmostEqual(1.0, out[2, 0].item(), places=5)
+        cfg = TrainConfig(arch="voigt-lines", train_dir="-", hidden=[8], lines=8, thermal_inputs=1)
+        net = models.build(cfg, META).eval()
+        plain = models.build(TrainConfig(arch="voigt-lines", train_dir="-", hidden=[8], lines=8), META)
+        self.assertEqual(plain.stem.features + thermal.features, net.stem.features)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "m.onnx"
+            torch.onnx.export(net, params, str(path), opset_version=17, input_names=["params"],
+                              output_names=["spectrum"], dynamic_axes={"params": {0: "b"}, "spectrum": {0: "b"}})
+            onnx.checker.check_model(onnx.load(str(path)))
+        self.assertTrue(torch.isfinite(net(params)).all())
+
+    def test_a_donor_without_thermal_inputs_warm_starts_one_with_them_as_the_same_function(self):
+        import export_onnx
+        from train import load_onnx_weights
+        torch.manual_seed(5)
+        donor = models.build(TrainConfig(arch="voigt-lines", train_dir="-", hidden=[8], lines=8), META).eval()
+        receiver = models.build(TrainConfig(arch="voigt-lines", train_dir="-", hidden=[8], lines=8,
+                                            thermal_inputs=1), META).eval()
+        lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
+        params = torch.from_numpy(lo + (hi - lo) * np.random.default_rng(2).random((6, 9), dtype=np.float32))
+        self.assertGreater((receiver(params) - donor(params)).abs().max().item(), 1e-3, "different before")
+        with tempfile.TemporaryDirectory() as tmp:
+            export_onnx.save_model(donor, Path(tmp) / "d.onnx", {}, params.numpy(), Path(tmp) / "p.npz")
+            load_onnx_weights(receiver, Path(tmp) / "d.onnx")
+        self.assertLess((receiver(params) - donor(params)).abs().max().item(), 1e-6)
+        self.assertTrue((receiver.body[0].weight[:, -models.ThermalInputs(lo, hi).features:] == 0).all())
+
     def test_physics_heads_return_box_normalised_spectra(self):
         params = torch.tensor([[0.1, 0.2, 0.1, 0.8, 0.8, 300, 0.1, 0.4, 0.8]])
         for arch in ("voigt-mlp", "voigt-lines"):

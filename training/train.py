@@ -47,6 +47,7 @@ class TrainConfig:
     depth: int = 7                         # number of characteristic layers (sLCNN-7)
     lines: int = 128                       # voigt-lines: effective sticks (Ni2+ has 60 final states)
     line_margin_ev: float = 2.0            # voigt-lines: lines may sit this far outside the window
+    thermal_inputs: int = 0                # voigt-lines: 1 adds ln T and crystal field / k_BT inputs (model.ThermalInputs)
     base_pad: int = 50                     # voigt-mlp: base-spectrum channels beyond each end of the window
     threads: int = 2                       # torch intra-op threads (this machine has 2 cores)
     init_onnx: str = ""                    # warm start from a committed model's weights (checkpoints live in data/)
@@ -74,6 +75,9 @@ def parse_config(argv=None):
         raise SystemExit(f"error: arch '{cfg.arch}' unknown, expected one of {list(models.ARCHITECTURES)}")
     if not cfg.train_dir:
         raise SystemExit("error: train_dir is required")
+    if cfg.thermal_inputs not in (0, 1) or (cfg.thermal_inputs and cfg.arch != "voigt-lines"):
+        raise SystemExit(f"error: thermal_inputs={cfg.thermal_inputs} needs 0, or 1 with arch voigt-lines "
+                         f"(arch is '{cfg.arch}')")
     return cfg
 
 
@@ -109,6 +113,7 @@ def load_onnx_weights(net, path):
     found = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
     # a model exported with its SE head keeps the network's weights under "net." (uncertainty.WithPredictedSe)
     found.update({name[len("net."):]: v for name, v in found.items() if name.startswith("net.")})
+    widened = widen_for_thermal_inputs(net, found)
     missing = [name for name, p in net.named_parameters()
                if name not in found or tuple(found[name].shape) != tuple(p.shape)]
     if missing:
@@ -116,7 +121,24 @@ def load_onnx_weights(net, path):
     with torch.no_grad():
         for name, p in net.named_parameters():
             p.copy_(torch.from_numpy(found[name].copy()))
-    print(f"warm start: {sum(1 for _ in net.parameters())} weight tensors from {path}", flush=True)
+    print(f"warm start: {sum(1 for _ in net.parameters())} weight tensors from {path}"
+          + (f" (its first layer widened by {widened} thermal inputs with zero weights)" if widened else ""), flush=True)
+
+
+def widen_for_thermal_inputs(net, found):
+    """A donor trained without the thermal inputs warm-starts a network with them: the inputs are appended after the
+    monomials, so their columns of the first layer start at zero and the network starts as the donor's function.
+    Returns how many columns were added (0 if none were needed)."""
+    thermal = getattr(getattr(net, "stem", None), "thermal", None)
+    first = "body.0.weight"
+    if thermal is None or first not in found:
+        return 0
+    weight = found[first]
+    rows, columns = net.get_parameter(first).shape
+    if weight.shape != (rows, columns - thermal.features):
+        return 0
+    found[first] = np.concatenate([weight, np.zeros((rows, thermal.features), weight.dtype)], axis=1)
+    return thermal.features
 
 
 def loss_function(name):

@@ -9,7 +9,10 @@ import java.util.Locale;
  * The paper's ranges (DESIGN.md §1), the product's extended domain (Dq in [−0.2, 0.2]) and the two high-symmetry
  * test sets: Oh (Ds = Dt = 0, Dq in [0, 0.2]) and C4v (Ds = Dt = 0, Dq in [−0.2, 0]). {@code beyond} is a wider box
  * around the extended domain (≈ 97 % of its points lie outside the trained ranges in at least one parameter): the
- * out-of-domain set on which the confidence flags are tested.
+ * out-of-domain set on which the confidence flags are tested. {@code cold} is a training slice inside the extended
+ * domain: Ds = Dt = 0, |Dq| ≤ 0.01 eV, T ≤ 150 K, the near-spherical cold corner where the ground multiplet's
+ * crystal-field splittings are comparable to k_BT and uniform samples of the other domains are too sparse
+ * (docs/training.md, "Thermal inputs").
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
@@ -17,7 +20,9 @@ public enum ParameterDomain {
     OH(0, 0.2, 0, 0, 0, 0),
     C4V(-0.2, 0, 0, 0, 0, 0),
     BEYOND(new double[] {-0.35, -2.0, -1.2, 0.4, 0.4, 1, 0.03, 0.2, 0.2},
-            new double[] {0.35, 2.0, 1.2, 1.0, 1.0, 1500, 0.30, 1.4, 1.6});
+            new double[] {0.35, 2.0, 1.2, 1.0, 1.0, 1500, 0.30, 1.4, 1.6}),
+    COLD(new double[] {-0.01, 0, 0, 0.6, 0.6, 1, 0.05, 0.3, 0.3},
+            new double[] {0.01, 0, 0, 1.0, 1.0, 150, 0.20, 1.0, 1.2});
 
     private final double[] min = new double[9];
     private final double[] max = new double[9];

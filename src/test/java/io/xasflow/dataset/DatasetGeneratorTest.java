@@ -97,6 +97,15 @@ class DatasetGeneratorTest {
         assertEquals(-0.2, ParameterDomain.EXTENDED.min()[0]);
         assertEquals(0.0, ParameterDomain.C4V.max()[0]);
         assertEquals(0.0, ParameterDomain.OH.max()[1]);
+        double[] coldMin = ParameterDomain.COLD.min();
+        double[] coldMax = ParameterDomain.COLD.max();
+        double[] extendedMin = ParameterDomain.EXTENDED.min();
+        double[] extendedMax = ParameterDomain.EXTENDED.max();
+        for (int d = 0; d < 9; d++) {
+            assertTrue(coldMin[d] >= extendedMin[d] && coldMax[d] <= extendedMax[d], "cold inside extended, " + d);
+        }
+        assertEquals(150.0, coldMax[5]);
+        assertEquals(0.01, coldMax[0]);
     }
 
     private static List<Path> shards(Path folder) throws IOException {
