@@ -37,6 +37,7 @@ TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003), (
 FIT_SETS = (("beyond", "beyond", 21, 2), ("oh", "oh", 22, 1), ("c4v", "c4v", 23, 1),
             ("paper", "paper", 24, 4), ("beyond-2", "beyond", 25, 2), ("oh-2", "oh", 26, 1), ("c4v-2", "c4v", 27, 1))
 SLICE_SEEDS = (("oh", 12), ("c4v", 13))
+COLD_SEED = 14  # the near-spherical cold corner's slice, for plans with "cold_count" (docs/training.md)
 
 
 class Engine:
@@ -67,6 +68,9 @@ def make_data(engine, ion, p, folder):
     for name, seed in SLICE_SEEDS if p["slice_count"] else ():
         train_dirs.append(folder / f"train-{name}")
         engine.generate(ion, name, p["slice_count"], seed, train_dirs[-1])
+    if p.get("cold_count"):
+        train_dirs.append(folder / "train-cold")
+        engine.generate(ion, "cold", p["cold_count"], COLD_SEED, train_dirs[-1])
     tests = {}
     for name, domain, seed in TEST_SETS:
         tests[name] = folder / f"test-{name}"

@@ -415,6 +415,24 @@ class PipelinePlanTest(unittest.TestCase):
         own = pipeline.step_config(pipeline.ROOT / "training/configs/paper.json", "Ti2+", [Path("x")], None)
         self.assertEqual("data/Ti2+/train-paper", own.train_dir)
 
+    def test_a_plan_with_cold_count_adds_the_cold_slice_to_the_training_folders(self):
+        import pipeline
+
+        class Recorder:
+            def __init__(self):
+                self.calls = []
+
+            def generate(self, ion, domain, count, seed, out):
+                self.calls.append((domain, count, seed, out.name))
+
+        plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 5,
+                             "test_count": 3, "fit_count": 2}, "ions": {"V2+": {"cold_count": 4}}}
+        for ion, cold in (("V2+", True), ("Ti2+", False)):
+            engine = Recorder()
+            train_dirs, _, _ = pipeline.make_data(engine, ion, pipeline.plan_for(plan, ion), Path("data") / ion)
+            self.assertEqual(cold, Path("data") / ion / "train-cold" in train_dirs, ion)
+            self.assertEqual(cold, ("cold", 4, pipeline.COLD_SEED, "train-cold") in engine.calls, ion)
+
 
 if __name__ == "__main__":
     unittest.main()
