@@ -100,7 +100,7 @@ class LocallyConnected1d(nn.Module):
 class ThermalInputs(nn.Module):
     """The inputs on the scales the Boltzmann populations see. Near Dq = Ds = Dt = 0 at low temperature the ground
     multiplet's crystal-field splitting is comparable to k_BT, so the spectrum changes within a sliver of the linearly
-    scaled inputs (the worst Oh spectra of V2+, Cr2+, Cr3+ and Fe4+ all have |Dq| < 0.003 eV and T < 130 K). These
+    scaled inputs (every Oh outlier of V2+, Cr3+ and Fe4+ has |Dq| < 0.004 eV and T < 130 K; docs/training.md). These
     features spread that sliver out: ln T over the trained range, and x / (|x| + k_BT) for x = Dq, Ds, Dt and 10 x."""
 
     SCALES = (1.0, 10.0)
@@ -416,6 +416,8 @@ def split_channel(meta):
 def build(cfg, meta):
     """The network `cfg.arch` for the domain and ion described by a dataset's metadata."""
     lo, hi = [float(v) for v in meta["domain_min"]], [float(v) for v in meta["domain_max"]]
+    if getattr(cfg, "thermal_inputs", 0) and cfg.arch != "voigt-lines":
+        raise ValueError(f"thermal_inputs needs arch voigt-lines, not '{cfg.arch}'")
     if cfg.arch == "dnn":
         return DNN(cfg, lo, hi)
     if cfg.arch in ("cnn", "tcnn", "lcnn"):
