@@ -416,8 +416,9 @@ def split_channel(meta):
 def build(cfg, meta):
     """The network `cfg.arch` for the domain and ion described by a dataset's metadata."""
     lo, hi = [float(v) for v in meta["domain_min"]], [float(v) for v in meta["domain_max"]]
-    if getattr(cfg, "thermal_inputs", 0) and cfg.arch != "voigt-lines":
-        raise ValueError(f"thermal_inputs needs arch voigt-lines, not '{cfg.arch}'")
+    thermal = getattr(cfg, "thermal_inputs", 0)  # every run is built here, from the CLI, the pipeline or a checkpoint
+    if thermal not in (0, 1) or (thermal and cfg.arch != "voigt-lines"):
+        raise ValueError(f"thermal_inputs={thermal} needs 0, or 1 with arch voigt-lines (arch is '{cfg.arch}')")
     if cfg.arch == "dnn":
         return DNN(cfg, lo, hi)
     if cfg.arch in ("cnn", "tcnn", "lcnn"):

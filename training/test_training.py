@@ -131,6 +131,10 @@ class ArchitectureTest(unittest.TestCase):
                               output_names=["spectrum"], dynamic_axes={"params": {0: "b"}, "spectrum": {0: "b"}})
             onnx.checker.check_model(onnx.load(str(path)))
         self.assertTrue(torch.isfinite(net(params)).all())
+        for bad in (TrainConfig(arch="voigt-lines", train_dir="-", thermal_inputs=2),
+                    TrainConfig(arch="dnn", train_dir="-", thermal_inputs=1)):
+            with self.assertRaises(ValueError):
+                models.build(bad, META)
 
     def test_a_donor_without_thermal_inputs_warm_starts_one_with_them_as_the_same_function(self):
         import export_onnx
@@ -146,7 +150,7 @@ class ArchitectureTest(unittest.TestCase):
             export_onnx.save_model(donor, Path(tmp) / "d.onnx", {}, params.numpy(), Path(tmp) / "p.npz")
             load_onnx_weights(receiver, Path(tmp) / "d.onnx")
         self.assertLess((receiver(params) - donor(params)).abs().max().item(), 1e-6)
-        self.assertTrue((receiver.body[0].weight[:, -models.ThermalInputs(lo, hi).features:] == 0).all())
+        self.assertTrue((receiver.body[0].weight[:, -receiver.stem.thermal.features:] == 0).all())
 
     def test_physics_heads_return_box_normalised_spectra(self):
         params = torch.tensor([[0.1, 0.2, 0.1, 0.8, 0.8, 300, 0.1, 0.4, 0.8]])

@@ -75,9 +75,6 @@ def parse_config(argv=None):
         raise SystemExit(f"error: arch '{cfg.arch}' unknown, expected one of {list(models.ARCHITECTURES)}")
     if not cfg.train_dir:
         raise SystemExit("error: train_dir is required")
-    if cfg.thermal_inputs not in (0, 1) or (cfg.thermal_inputs and cfg.arch != "voigt-lines"):
-        raise SystemExit(f"error: thermal_inputs={cfg.thermal_inputs} needs 0, or 1 with arch voigt-lines "
-                         f"(arch is '{cfg.arch}')")
     return cfg
 
 
