@@ -1,0 +1,59 @@
+"""Where a served model misses: the spectra of a test set it gets worst, with their parameters.
+
+    /usr/bin/python3 training/misses.py --ion V3+ --test data/V3+/test-oh [--models models-onnx] [--top 8]
+
+The network's spectra come from `./xasflow predict` (the Java predictor on the ONNX models, exactly what the stream
+serves), so an older model set (e.g. `git worktree` of a past commit) can be compared on the same test set.
+"""
+import argparse
+import csv
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
+import metrics  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def served_spectra(ion, params, models):
+    """The model set's spectra for these parameter rows, through the launcher's predict command."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows_in, rows_out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        with open(rows_in, "w") as f:
+            f.write("ion," + ",".join(data.PARAMETER_NAMES) + "\n")
+            for p in params:
+                f.write(ion + "," + ",".join(f"{v:.9g}" for v in p) + "\n")
+        subprocess.run([str(ROOT / "xasflow"), "predict", "--input", str(rows_in), "--output", str(rows_out),
+                        "--models", str(models), "--threads", "1"], check=True, stdout=subprocess.DEVNULL)
+        with open(rows_out) as f:
+            rows = list(csv.reader(f))
+    first = rows[0].index("c0")
+    return np.array([[float(v) for v in row[first:]] for row in rows[1:]], dtype=np.float32)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ion", required=True)
+    parser.add_argument("--test", required=True, help="test set folder (shard-*.npz from ./xasflow generate)")
+    parser.add_argument("--models", default=str(ROOT / "models-onnx"), help="model folder with manifest.json")
+    parser.add_argument("--top", type=int, default=8, help="how many of the worst spectra to list")
+    args = parser.parse_args()
+    ds = data.load(args.test)
+    if ds.meta["ion"] != args.ion:
+        raise SystemExit(f"error: {args.test} holds {ds.meta['ion']}, not --ion {args.ion}")
+    se = metrics.spectral_error(served_spectra(args.ion, ds.params, args.models), ds.spectra)
+    print(f"{args.ion} on {args.test} ({len(se)} spectra): SE max {se.max() * 100:.1f} %, "
+          f"{int((se >= 0.1).sum())} at SE >= 10 %")
+    print("index,se_percent," + ",".join(data.PARAMETER_NAMES))
+    for i in np.argsort(-se)[:args.top]:
+        print(f"{i},{se[i] * 100:.1f}," + ",".join(f"{v:.4g}" for v in ds.params[i]))
+
+
+if __name__ == "__main__":
+    main()
