@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUT_COLUMNS = "ion,dq,ds,dt,s1,s2,temperature_k,sigma_g_ev,gamma1_ev,gamma2_ev"
 
 
-def run_mode(launcher, ion, params, mode, work):
+def run_mode(launcher, ion, params, mode, work, models=None):
+    """`predict --mode <mode>` on these parameter rows (with the model set in `models`, default the launcher's own):
+    seconds taken, rows computed by the engine, rows flagged and the output spectra."""
     source, target = work / "params.csv", work / f"{mode}.csv"
     with open(source, "w") as f:
         f.write(INPUT_COLUMNS + "\n")
@@ -37,7 +39,8 @@ def run_mode(launcher, ion, params, mode, work):
             f.write(ion + "," + ",".join(repr(float(v)) for v in row) + "\n")
     started = time.time()
     done = subprocess.run(shlex.split(launcher) + ["predict", "--input", str(source), "--output", str(target),
-                                                   "--mode", mode], cwd=ROOT, capture_output=True, text=True)
+                                                   "--mode", mode] + (["--models", str(models)] if models else []),
+                          cwd=ROOT, capture_output=True, text=True)
     seconds = time.time() - started
     if done.returncode != 0:
         raise SystemExit(f"error: predict --mode {mode} failed: {done.stderr}")

@@ -6,8 +6,6 @@ The network's spectra come from `./xasflow predict` (the Java predictor on the O
 serves), so an older model set (e.g. `git worktree` of a past commit) can be compared on the same test set.
 """
 import argparse
-import csv
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,25 +14,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
+import hybrid_check  # noqa: E402
 import metrics  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def served_spectra(ion, params, models):
-    """The model set's spectra for these parameter rows, through the launcher's predict command."""
-    with tempfile.TemporaryDirectory() as tmp:
-        rows_in, rows_out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
-        with open(rows_in, "w") as f:
-            f.write("ion," + ",".join(data.PARAMETER_NAMES) + "\n")
-            for p in params:
-                f.write(ion + "," + ",".join(f"{v:.9g}" for v in p) + "\n")
-        subprocess.run([str(ROOT / "xasflow"), "predict", "--input", str(rows_in), "--output", str(rows_out),
-                        "--models", str(models), "--threads", "1"], check=True, stdout=subprocess.DEVNULL)
-        with open(rows_out) as f:
-            rows = list(csv.reader(f))
-    first = rows[0].index("c0")
-    return np.array([[float(v) for v in row[first:]] for row in rows[1:]], dtype=np.float32)
 
 
 def main():
@@ -47,7 +30,10 @@ def main():
     ds = data.load(args.test)
     if ds.meta["ion"] != args.ion:
         raise SystemExit(f"error: {args.test} holds {ds.meta['ion']}, not --ion {args.ion}")
-    se = metrics.spectral_error(served_spectra(args.ion, ds.params, args.models), ds.spectra)
+    with tempfile.TemporaryDirectory() as work:
+        *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), args.ion, ds.params, "network", Path(work),
+                                           args.models)
+    se = metrics.spectral_error(served, ds.spectra)
     print(f"{args.ion} on {args.test} ({len(se)} spectra): SE max {se.max() * 100:.1f} %, "
           f"{int((se >= 0.1).sum())} at SE >= 10 %")
     print("index,se_percent," + ",".join(data.PARAMETER_NAMES))
