@@ -5,7 +5,8 @@
     /usr/bin/python3 training/pipeline.py --ions Ni3+,Mn3+          # default plan: training/configs/product.json
 
 Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
-  train-<domain> (seed 1) plus the Oh and C4v slices train-oh / train-c4v (seeds 12, 13): the training data;
+  train-<domain> (seed 1) plus the Oh and C4v slices train-oh / train-c4v (seeds 12, 13) and, if the plan asks,
+  train-cold / train-oh-steep (seeds 14, 15): the training data;
   test-d4h / test-oh / test-c4v / test-beyond (seeds 1001–1004): the held-out test sets of docs/accuracy.md;
   fit-beyond / fit-oh / fit-c4v / fit-paper / fit-beyond-2 / fit-oh-2 / fit-c4v-2 (seeds 21–27): held-out sets the
   SE head is fitted on, never tested on.
@@ -37,7 +38,9 @@ TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003), (
 FIT_SETS = (("beyond", "beyond", 21, 2), ("oh", "oh", 22, 1), ("c4v", "c4v", 23, 1),
             ("paper", "paper", 24, 4), ("beyond-2", "beyond", 25, 2), ("oh-2", "oh", 26, 1), ("c4v-2", "c4v", 27, 1))
 SLICE_SEEDS = (("oh", 12), ("c4v", 13))
-COLD_SEED = 14  # the near-spherical cold corner's slice, for plans with "cold_count" (docs/training.md)
+# (plan key, domain, seed): training slices a plan may add (docs/training.md): the near-spherical cold corner, and
+# the Oh box with Dq on the spectrum's steepest change (the spin crossovers)
+EXTRA_SLICES = (("cold_count", "cold", 14), ("steep_count", "oh-steep", 15))
 
 
 class Engine:
@@ -68,9 +71,10 @@ def make_data(engine, ion, p, folder):
     for name, seed in SLICE_SEEDS if p["slice_count"] else ():
         train_dirs.append(folder / f"train-{name}")
         engine.generate(ion, name, p["slice_count"], seed, train_dirs[-1])
-    if p.get("cold_count"):
-        train_dirs.append(folder / "train-cold")
-        engine.generate(ion, "cold", p["cold_count"], COLD_SEED, train_dirs[-1])
+    for key, domain, seed in EXTRA_SLICES:
+        if p.get(key):
+            train_dirs.append(folder / f"train-{domain}")
+            engine.generate(ion, domain, p[key], seed, train_dirs[-1])
     tests = {}
     for name, domain, seed in TEST_SETS:
         tests[name] = folder / f"test-{name}"

@@ -419,7 +419,7 @@ class PipelinePlanTest(unittest.TestCase):
         own = pipeline.step_config(pipeline.ROOT / "training/configs/paper.json", "Ti2+", [Path("x")], None)
         self.assertEqual("data/Ti2+/train-paper", own.train_dir)
 
-    def test_a_plan_with_cold_count_adds_the_cold_slice_to_the_training_folders(self):
+    def test_a_plan_with_cold_or_steep_count_adds_those_slices_to_the_training_folders(self):
         import pipeline
 
         class Recorder:
@@ -430,13 +430,17 @@ class PipelinePlanTest(unittest.TestCase):
                 self.calls.append((domain, count, seed, out.name))
 
         plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 5,
-                             "test_count": 3, "fit_count": 2}, "ions": {"V2+": {"cold_count": 4}}}
-        for ion, cold in (("V2+", True), ("Ti2+", False)):
+                             "test_count": 3, "fit_count": 2},
+                "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6}}}
+        seeds = {domain: seed for _, domain, seed in pipeline.EXTRA_SLICES}
+        for ion, slices in (("V2+", {"cold": 4}), ("Fe2+", {"cold": 4, "oh-steep": 6}), ("Ti2+", {})):
             engine = Recorder()
             train_dirs, _, _ = pipeline.make_data(engine, ion, pipeline.plan_for(plan, ion), Path("data") / ion)
-            self.assertEqual(cold, Path("data") / ion / "train-cold" in train_dirs, ion)
-            self.assertEqual(cold, ("cold", 4, pipeline.COLD_SEED, "train-cold") in engine.calls, ion)
-
+            for domain in ("cold", "oh-steep"):
+                self.assertEqual(domain in slices, Path("data") / ion / f"train-{domain}" in train_dirs, (ion, domain))
+                self.assertEqual(domain in slices,
+                                 (domain, slices.get(domain), seeds[domain], f"train-{domain}") in engine.calls, (ion, domain))
+            self.assertEqual(len(set(seeds.values())), len(seeds))
 
 if __name__ == "__main__":
     unittest.main()

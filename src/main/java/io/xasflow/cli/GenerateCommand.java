@@ -23,7 +23,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--ion", required = true, description = "ion key, e.g. Ni2+") String ion;
     @Option(names = "--count", required = true, description = "number of spectra") long count;
     @Option(names = "--seed", required = true, description = "sampling seed") long seed;
-    @Option(names = "--domain", defaultValue = "paper", description = "paper | extended | oh | c4v | beyond | cold (default: paper)")
+    @Option(names = "--domain", defaultValue = "paper", description = "paper | extended | oh | c4v | beyond | cold | oh-steep (default: paper)")
     String domain;
     @Option(names = "--out", required = true, description = "output folder, e.g. data/Ni2+/train") Path out;
     @Option(names = "--shard-size", defaultValue = "5000", description = "spectra per shard (default: 5000)")

@@ -93,7 +93,7 @@ public final class DatasetGenerator {
         float[] params = new float[rows * 9];
         float[] spectra = new float[rows * channels];
         float[] totals = new float[rows];
-        ParameterSampler sampler = new ParameterSampler(request.domain(), request.seed());
+        SampleSource sampler = SampleSource.of(request.ion(), request.domain(), request.seed());
         List<Future<?>> tasks = new ArrayList<>();
         for (int from = 0; from < rows; from += TASK_ROWS) {
             int taskFrom = from;
@@ -144,7 +144,7 @@ public final class DatasetGenerator {
                         .collect(Collectors.joining(", ", "[", "]")) + ", "
                 + "\"domain_min\": " + Arrays.toString(request.domain().min()) + ", "
                 + "\"domain_max\": " + Arrays.toString(request.domain().max()) + ", "
-                + "\"sampling\": \"uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)\", "
+                + "\"sampling\": \"" + request.domain().samplingNote() + "\", "
                 + "\"energy_axis\": {\"start_ev\": " + axis.startEv() + ", \"step_ev\": " + axis.stepEv()
                         + ", \"channels\": " + axis.channels() + "}, "
                 + "\"d_electrons\": " + ion.dElectrons() + ", "

@@ -12,12 +12,14 @@ import java.util.Locale;
  * out-of-domain set on which the confidence flags are tested. {@code cold} is a training slice inside the extended
  * domain: Ds = Dt = 0, |Dq| ≤ 0.01 eV, T ≤ 150 K, the near-spherical cold corner where the ground multiplet's
  * crystal-field splittings are comparable to k_BT and uniform samples of the other domains are too sparse
- * (docs/training.md, "Thermal inputs").
+ * (docs/training.md, "Thermal inputs"). {@code oh-steep} is a training slice of the Oh box whose Dq sits where the
+ * spectrum changes fastest along Dq ({@link SteepestDqSampler}): the spin crossovers and the cold corner.
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
     EXTENDED(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     OH(0, 0.2, 0, 0, 0, 0),
+    OH_STEEP(0, 0.2, 0, 0, 0, 0),
     C4V(-0.2, 0, 0, 0, 0, 0),
     BEYOND(new double[] {-0.35, -2.0, -1.2, 0.4, 0.4, 1, 0.03, 0.2, 0.2},
             new double[] {0.35, 2.0, 1.2, 1.0, 1.0, 1500, 0.30, 1.4, 1.6}),
@@ -59,7 +61,20 @@ public enum ParameterDomain {
 
     /** Lower-case key as used on the command line and in metadata. */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether Dq is placed at the spectrum's steepest change instead of uniformly. */
+    public boolean atSteepestDq() {
+        return this == OH_STEEP;
+    }
+
+    /** How sample i is drawn, for the shards' metadata. */
+    String samplingNote() {
+        String uniform = "uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)";
+        return atSteepestDq() ? uniform + ", then Dq moved by " + SteepestDqSampler.HALVINGS
+                + " halvings of its range towards the larger spectral change, placed in the last interval by its"
+                + " uniform draw" : uniform;
     }
 
     public double[] min() {

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
  * Uniform samples of a {@link ParameterDomain}, where sample i depends only on (seed, i): any split of the index range
  * over shards and threads yields the same dataset.
  */
-public final class ParameterSampler {
+public final class ParameterSampler implements SampleSource {
     private final ParameterDomain domain;
     private final long seed;
 
@@ -15,6 +15,7 @@ public final class ParameterSampler {
         this.seed = seed;
     }
 
+    @Override
     public double[] sample(long index) {
         // SplittableRandom's constructor mixes its seed (SplitMix64), so neighbouring indices give independent streams.
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);

@@ -36,6 +36,19 @@ class DatasetGeneratorTest {
     }
 
     @Test
+    void steepSliceIsByteIdenticalForAnyThreadCountAndSaysHowItWasSampled() throws Exception {
+        for (int threads = 1; threads <= 2; threads++) {
+            DatasetGenerator.generate(new DatasetGenerator.Request("Co2+", 6, 7, ParameterDomain.OH_STEEP,
+                    temp.resolve("steep-" + threads), 6, threads), done -> { });
+        }
+        Path shard = shards(temp.resolve("steep-1")).get(0);
+        assertArrayEquals(Files.readAllBytes(shard), Files.readAllBytes(temp.resolve("steep-2").resolve(shard.getFileName())));
+        String description = Files.readString(temp.resolve("steep-1").resolve("dataset.json"));
+        assertTrue(description.contains("\"domain\": \"oh-steep\""), description);
+        assertEquals(ParameterDomain.OH_STEEP, ParameterDomain.parse("oh-steep"));
+    }
+
+    @Test
     void rerunKeepsCompleteShardsAndRecomputesMissingOnes() throws Exception {
         Path out = temp.resolve("resume");
         DatasetGenerator.generate(request(out, 2), done -> { });
