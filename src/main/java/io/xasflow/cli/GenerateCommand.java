@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** Training and test data from the engine, as resumable .npz shards. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Samples the parameter domain uniformly and writes engine spectra as .npz shards",
+        description = {"Samples the parameter domain uniformly (oh-steep: Dq on the steepest spectral change)",
+            "and writes engine spectra as .npz shards",
             "(params float32 [N,9], spectra float32 [N,501] box-normalised, raw_total float32 [N], metadata).",
             "Existing complete shards are kept, so an interrupted run resumes; same seed, same bytes, any --threads."})
 final class GenerateCommand implements Callable<Integer> {
