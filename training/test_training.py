@@ -433,14 +433,16 @@ class PipelinePlanTest(unittest.TestCase):
                              "test_count": 3, "fit_count": 2},
                 "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6}}}
         seeds = {domain: seed for _, domain, seed in pipeline.EXTRA_SLICES}
+        self.assertEqual(len(set(seeds.values())), len(seeds))  # no two slices share a seed
         for ion, slices in (("V2+", {"cold": 4}), ("Fe2+", {"cold": 4, "oh-steep": 6}), ("Ti2+", {})):
             engine = Recorder()
             train_dirs, _, _ = pipeline.make_data(engine, ion, pipeline.plan_for(plan, ion), Path("data") / ion)
             for domain in ("cold", "oh-steep"):
                 self.assertEqual(domain in slices, Path("data") / ion / f"train-{domain}" in train_dirs, (ion, domain))
                 self.assertEqual(domain in slices,
-                                 (domain, slices.get(domain), seeds[domain], f"train-{domain}") in engine.calls, (ion, domain))
-            self.assertEqual(len(set(seeds.values())), len(seeds))
+                                 (domain, slices.get(domain), seeds[domain], f"train-{domain}") in engine.calls,
+                                 (ion, domain))
+
 
 if __name__ == "__main__":
     unittest.main()

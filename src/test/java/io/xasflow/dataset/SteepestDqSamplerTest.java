@@ -37,10 +37,10 @@ class SteepestDqSamplerTest {
             grid[k] = change("Fe2+", p, WINDOW_EV + k * (0.2 - 2 * WINDOW_EV) / (grid.length - 1));
         }
         Arrays.sort(grid);
-        assertTrue(atSample >= grid[grid.length - 1], "steepest " + atSample + " at Dq=" + dq + " below a grid window's "
-                + grid[grid.length - 1]);
-        assertTrue(atSample > 20 * grid[grid.length / 2], "no step at Dq=" + dq + ": " + atSample + " against a median of "
-                + grid[grid.length / 2]);
+        assertTrue(atSample >= grid[grid.length - 1],
+                "steepest " + atSample + " at Dq=" + dq + " below a grid window's " + grid[grid.length - 1]);
+        assertTrue(atSample > 20 * grid[grid.length / 2],
+                "no step at Dq=" + dq + ": " + atSample + " against a median of " + grid[grid.length / 2]);
     }
 
     @Test
