@@ -13,13 +13,15 @@ import java.util.Locale;
  * domain: Ds = Dt = 0, |Dq| ≤ 0.01 eV, T ≤ 150 K, the near-spherical cold corner where the ground multiplet's
  * crystal-field splittings are comparable to k_BT and uniform samples of the other domains are too sparse
  * (docs/training.md, "Thermal inputs"). {@code oh-steep} is a training slice of the Oh box whose Dq sits where the
- * spectrum changes fastest along Dq ({@link SteepestDqSampler}): the spin crossovers and the cold corner.
+ * spectrum changes fastest along Dq ({@link SteepestFieldSampler}): the spin crossovers and the cold corner;
+ * {@code extended-steep} does the same in the extended box along Dq, Ds or Dt: the level crossings of D4h.
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
     EXTENDED(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     OH(0, 0.2, 0, 0, 0, 0),
     OH_STEEP(0, 0.2, 0, 0, 0, 0),
+    EXTENDED_STEEP(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     C4V(-0.2, 0, 0, 0, 0, 0),
     BEYOND(new double[] {-0.35, -2.0, -1.2, 0.4, 0.4, 1, 0.03, 0.2, 0.2},
             new double[] {0.35, 2.0, 1.2, 1.0, 1.0, 1500, 0.30, 1.4, 1.6}),
@@ -64,17 +66,26 @@ public enum ParameterDomain {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Whether Dq is placed at the spectrum's steepest change instead of uniformly. */
-    public boolean atSteepestDq() {
-        return this == OH_STEEP;
+    /** Whether the crystal field is placed at the spectrum's steepest change instead of uniformly. */
+    public boolean atSteepestField() {
+        return this == OH_STEEP || this == EXTENDED_STEEP;
+    }
+
+    /**
+     * Intervals of the coarse scan along the moved axis before the halving: 1 in Oh (the crossover dominates Dq's
+     * 0.2 eV), 16 in the extended box, where Ds spans 2.8 eV of mostly smooth change around its level crossings.
+     */
+    int steepScanIntervals() {
+        return this == EXTENDED_STEEP ? 16 : 1;
     }
 
     /** How sample i is drawn, for the shards' metadata. */
     String samplingNote() {
         String uniform = "uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)";
-        return atSteepestDq() ? uniform + ", then Dq moved by " + SteepestDqSampler.HALVINGS
-                + " halvings of its range towards the larger spectral change, placed in the last interval by its"
-                + " uniform draw" : uniform;
+        return atSteepestField() ? uniform + ", then Dq, Ds or Dt (of those with a range; sample i moves axis i mod"
+                + " their count) moved to the largest change between " + steepScanIntervals() + " equal intervals, then by"
+                + " halvings of that interval down to " + SteepestFieldSampler.RESOLUTION_EV + " eV towards the larger"
+                + " spectral change, placed in the last interval by its uniform draw" : uniform;
     }
 
     public double[] min() {

@@ -6,6 +6,6 @@ interface SampleSource {
 
     static SampleSource of(String ion, ParameterDomain domain, long seed) {
         ParameterSampler uniform = new ParameterSampler(domain, seed);
-        return domain.atSteepestDq() ? new SteepestDqSampler(ion, domain, uniform) : uniform;
+        return domain.atSteepestField() ? new SteepestFieldSampler(ion, domain, uniform) : uniform;
     }
 }
