@@ -14,7 +14,8 @@ import java.util.Locale;
  * crystal-field splittings are comparable to k_BT and uniform samples of the other domains are too sparse
  * (docs/training.md, "Thermal inputs"). {@code oh-steep} is a training slice of the Oh box whose Dq sits where the
  * spectrum changes fastest along Dq ({@link SteepestFieldSampler}): the spin crossovers and the cold corner;
- * {@code extended-steep} does the same in the extended box along Dq, Ds or Dt: the level crossings of D4h.
+ * {@code extended-steep} does the same in the extended box along Dq, Ds or Dt: the level crossings of D4h where the
+ * moved line meets one, else the fastest smooth change.
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),

@@ -14,7 +14,10 @@ import java.util.stream.IntStream;
  * the smooth change of one half can outweigh a sharp step in the other, so the halving may start from the interval
  * of a coarse scan whose ends differ most (the domain says how many intervals).
  *
- * <p>Sample i moves axis i mod k of the k crystal-field axes the domain lets vary (Dq alone in Oh).
+ * <p>Sample i moves axis i mod k of the k crystal-field axes the domain lets vary (Dq alone in Oh). Where the moved
+ * line crosses no level crossing, the halving ends where the smooth change is fastest, often at the box's edge: of
+ * 600 Fe2+ {@code extended-steep} samples only 8–11 % per axis sit on a step sharper than a smooth change
+ * (docs/training.md, "A steep slice in D4h").
  */
 final class SteepestFieldSampler implements SampleSource {
     /** The last interval is at most 0.2 eV / 2^7 ≈ 1.6 meV: below the width of a thermally smoothed crossover at 10 K. */
