@@ -69,15 +69,20 @@ public enum ParameterDomain {
 
     /** Whether the crystal field is placed at the spectrum's steepest change instead of uniformly. */
     public boolean atSteepestField() {
-        return this == OH_STEEP || this == EXTENDED_STEEP;
+        return steepScanIntervals() > 0;
     }
 
     /**
      * Intervals of the coarse scan along the moved axis before the halving: 1 in Oh (the crossover dominates Dq's
-     * 0.2 eV), 16 in the extended box, where Ds spans 2.8 eV of mostly smooth change around its level crossings.
+     * 0.2 eV), 16 in the extended box, where Ds spans 2.8 eV of mostly smooth change around its level crossings;
+     * 0 for the uniform domains.
      */
     int steepScanIntervals() {
-        return this == EXTENDED_STEEP ? 16 : 1;
+        return switch (this) {
+            case OH_STEEP -> 1;
+            case EXTENDED_STEEP -> 16;
+            default -> 0;
+        };
     }
 
     /** How sample i is drawn, for the shards' metadata. */
