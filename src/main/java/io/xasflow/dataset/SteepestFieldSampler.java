@@ -15,9 +15,8 @@ import java.util.stream.IntStream;
  * of a coarse scan whose ends differ most (the domain says how many intervals).
  *
  * <p>Sample i moves axis i mod k of the k crystal-field axes the domain lets vary (Dq alone in Oh). Where the moved
- * line crosses no level crossing, the halving ends where the smooth change is fastest, often at the box's edge: of
- * 600 Fe2+ {@code extended-steep} samples only 8–11 % per axis sit on a step sharper than a smooth change
- * (docs/training.md, "A steep slice in D4h").
+ * line meets no level crossing, the halving ends where the smooth change is fastest (docs/training.md, "A steep
+ * slice in D4h").
  */
 final class SteepestFieldSampler implements SampleSource {
     /** The last interval is at most 0.2 eV / 2^7 ≈ 1.6 meV: below the width of a thermally smoothed crossover at 10 K. */
@@ -58,26 +57,27 @@ final class SteepestFieldSampler implements SampleSource {
 
     /** The value of {@code axis} at {@code position} ∈ [0, 1] inside the final interval, the rest as in p. */
     double steepest(double[] p, int axis, double position) {
+        // the coarse interval whose ends differ most holds the sharpest step (one interval: the whole range)
         double lo = min[axis];
         double hi = max[axis];
-        double[] atLo = spectrum(p, axis, lo);
-        double[] atHi = spectrum(p, axis, hi);
-        if (scanIntervals > 1) { // the coarse interval whose ends differ most holds the sharpest step
-            double largest = -1;
-            double[] previous = atLo;
-            for (int k = 1; k <= scanIntervals; k++) {
-                double x = k == scanIntervals ? max[axis] : min[axis] + k * (max[axis] - min[axis]) / scanIntervals;
-                double[] current = k == scanIntervals ? atHi : spectrum(p, axis, x);
-                double change = distance(previous, current);
-                if (change > largest) {
-                    largest = change;
-                    hi = x;
-                    atHi = current;
-                    lo = min[axis] + (k - 1) * (max[axis] - min[axis]) / scanIntervals;
-                    atLo = previous;
-                }
-                previous = current;
+        double[] atLo = null;
+        double[] atHi = null;
+        double largest = -1;
+        double previousX = min[axis];
+        double[] previous = spectrum(p, axis, previousX);
+        for (int k = 1; k <= scanIntervals; k++) {
+            double x = k == scanIntervals ? max[axis] : min[axis] + k * (max[axis] - min[axis]) / scanIntervals;
+            double[] current = spectrum(p, axis, x);
+            double change = distance(previous, current);
+            if (change > largest) {
+                largest = change;
+                lo = previousX;
+                atLo = previous;
+                hi = x;
+                atHi = current;
             }
+            previousX = x;
+            previous = current;
         }
         for (int h = halvings(hi - lo); h > 0; h--) {
             double mid = 0.5 * (lo + hi);
