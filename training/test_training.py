@@ -390,6 +390,17 @@ class PipelinePlanTest(unittest.TestCase):
             if donor:
                 self.assertLess(rebuild.index(donor), rebuild.index(ion), f"{ion}: warm_start {donor}")
 
+    def test_train_threads_override_the_step_config_and_nothing_else(self):
+        import pipeline
+        step = pipeline.ROOT / "training" / "configs" / "long-thermal-steep.json"
+        folders = [Path("data/Fe2+/train-extended")]
+        as_written = pipeline.step_config(step, "Fe2+", folders, None)
+        one_thread = pipeline.step_config(step, "Fe2+", folders, None, threads=1)
+        self.assertEqual(2, as_written.threads)
+        self.assertEqual(1, one_thread.threads)
+        as_written.threads = 1
+        self.assertEqual(as_written, one_thread)
+
     def test_the_build_order_puts_a_requested_donor_first_and_stops_at_a_cycle(self):
         import pipeline
         plan = {"defaults": {}, "ions": {"Cr2+": {"warm_start": "Mn3+"}, "Fe4+": {"warm_start": "Mn3+"},
