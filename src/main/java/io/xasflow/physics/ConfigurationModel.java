@@ -118,6 +118,34 @@ final class ConfigurationModel {
 
         /** Σ_t coefficient_t · term_t as a dense symmetric matrix (both triangles filled). */
         double[] assemble(double[] coefficients) {
+            double[] h = upperTriangle(coefficients);
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    h[j * n + i] = h[i * n + j];
+                }
+            }
+            return h;
+        }
+
+        /**
+         * The same sum rounded to single precision, in one triangle only, the one LAPACK's "L" routines read: entry
+         * (i, j), i ≤ j, at i·n + j is, read column-major, row j of column i. No mirroring pass and half the conversions
+         * of {@link #assemble}, for the single-precision final states. Summed in double first: summing in float moved
+         * a normalised Ni2+ spectrum by 2.3e-5 against double precision.
+         */
+        float[] assembleLowerSingle(double[] coefficients) {
+            double[] sum = upperTriangle(coefficients);
+            float[] h = new float[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = i; j < n; j++) {
+                    h[i * n + j] = (float) sum[i * n + j];
+                }
+            }
+            return h;
+        }
+
+        /** The sum at the stored positions, entry (i, j ≥ i) at i·n + j; the rest of the array is zero. */
+        private double[] upperTriangle(double[] coefficients) {
             double[] h = new double[n * n];
             for (int t = 0; t < positions.length; t++) {
                 double c = coefficients[t];
@@ -128,11 +156,6 @@ final class ConfigurationModel {
                 double[] v = values[t];
                 for (int k = 0; k < at.length; k++) {
                     h[at[k]] += c * v[k];
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    h[j * n + i] = h[i * n + j];
                 }
             }
             return h;

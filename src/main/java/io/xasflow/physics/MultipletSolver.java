@@ -75,32 +75,40 @@ public final class MultipletSolver {
                 arriving.get(transition.finalBlock()).add(transition);
             }
         }
-        double offsetEv = ion.edgeL3Ev() + ion.zeta2pEv() / 2;
-        StickSpectrum sticks = new StickSpectrum();
+        double[][] images = new double[finalTerms.length][];
+        int[] columns = new int[finalTerms.length];
         for (int f = 0; f < finalTerms.length; f++) {
             List<ConfigurationModel.Transition> into = arriving.get(f);
             if (into.isEmpty()) {
                 continue;
             }
             int rows = finalTerms[f].n();
-            int columns = 0;
             for (ConfigurationModel.Transition transition : into) {
-                columns += boltzmann[transition.initialBlock()].length;
+                columns[f] += boltzmann[transition.initialBlock()].length;
             }
-            double[] images = new double[rows * columns];
+            images[f] = new double[rows * columns[f]];
             int offset = 0;
             for (ConfigurationModel.Transition transition : into) {
                 int populated = boltzmann[transition.initialBlock()].length;
                 BLAS_INSTANCE.dgemm("N", "N", rows, populated, transition.columns(), 1.0, transition.matrix(), 0,
-                        rows, initial[transition.initialBlock()].vectors(), 0, transition.columns(), 0.0, images,
+                        rows, initial[transition.initialBlock()].vectors(), 0, transition.columns(), 0.0, images[f],
                         offset * rows, rows);
                 offset += populated;
             }
-            Projection projection = project(finalTerms[f], finalCoefficients, images, columns);
-            double[] finalEv = projection.values();
-            double[] amplitudes = projection.amplitudes();
-            offset = 0;
-            for (ConfigurationModel.Transition transition : into) {
+        }
+        Projection[] projections = project(finalTerms, finalCoefficients, images, columns);
+
+        double offsetEv = ion.edgeL3Ev() + ion.zeta2pEv() / 2;
+        StickSpectrum sticks = new StickSpectrum();
+        for (int f = 0; f < finalTerms.length; f++) {
+            if (projections[f] == null) {
+                continue;
+            }
+            int rows = finalTerms[f].n();
+            double[] finalEv = projections[f].values();
+            double[] amplitudes = projections[f].amplitudes();
+            int offset = 0;
+            for (ConfigurationModel.Transition transition : arriving.get(f)) {
                 SymmetricEigensolver.Eigensystem from = initial[transition.initialBlock()];
                 double[] populations = boltzmann[transition.initialBlock()];
                 double multiplicity = model.initialSectors.multiplicity(transition.initialBlock());
@@ -151,22 +159,40 @@ public final class MultipletSolver {
         return systems;
     }
 
-    /** A final-state block's energies (ascending) and column-major n×columns amplitudes ⟨f|x⟩ (row f for energy f). */
+    /** A final-state block's energies and column-major n×columns amplitudes ⟨f|x⟩ (row f for energy f). */
     record Projection(double[] values, double[] amplitudes) {}
 
-    /** Diagonalises one final-state block and projects the column-major n×columns {@code vectors} on its states. */
-    private Projection project(ConfigurationModel.BlockTerms terms, double[] coefficients, double[] vectors,
-            int columns) {
-        double[] matrix = terms.assemble(coefficients);
-        int n = terms.n();
+    /**
+     * Diagonalises the final-state blocks that {@code vectors} reach (null elsewhere) and projects each block's
+     * column-major n×columns vectors on its states; null for the blocks nothing reaches.
+     */
+    private Projection[] project(ConfigurationModel.BlockTerms[] terms, double[] coefficients, double[][] vectors,
+            int[] columns) {
+        Projection[] projections = new Projection[terms.length];
         if (!doublePrecision) {
-            return SpectralProjector.project(matrix, n, vectors, columns);
+            float[][] lower = new float[terms.length][];
+            int[] n = new int[terms.length];
+            for (int f = 0; f < terms.length; f++) {
+                n[f] = terms[f].n();
+                if (vectors[f] != null) {
+                    lower[f] = terms[f].assembleLowerSingle(coefficients);
+                }
+            }
+            return SpectralProjector.projectAll(lower, n, vectors, columns);
         }
-        // Double-precision path: explicit eigenvectors U, amplitudes U^T x.
-        SymmetricEigensolver.Eigensystem eig = eigensolver.decompose(matrix, n);
-        double[] amplitudes = new double[n * columns];
-        BLAS_INSTANCE.dgemm("T", "N", n, columns, n, 1.0, eig.vectors(), n, vectors, n, 0.0, amplitudes, n);
-        return new Projection(eig.values(), amplitudes);
+        // Double-precision path: explicit eigenvectors U (ascending energies), amplitudes U^T x.
+        for (int f = 0; f < terms.length; f++) {
+            if (vectors[f] == null) {
+                continue;
+            }
+            int n = terms[f].n();
+            SymmetricEigensolver.Eigensystem eig = eigensolver.decompose(terms[f].assemble(coefficients), n);
+            double[] amplitudes = new double[n * columns[f]];
+            BLAS_INSTANCE.dgemm("T", "N", n, columns[f], n, 1.0, eig.vectors(), n, vectors[f], n, 0.0, amplitudes,
+                    n);
+            projections[f] = new Projection(eig.values(), amplitudes);
+        }
+        return projections;
     }
 
     /** Unnormalised Boltzmann factors of the populated prefix of ascending eigenvalues. */

@@ -2,68 +2,151 @@ package io.xasflow.physics;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
+import java.util.ArrayList;
+import java.util.List;
 import org.netlib.util.intW;
 
 /**
  * The eigenvalues E_f of a final-state block and the amplitudes ⟨f|x⟩ of given vectors, which is all a spectrum
  * needs: the eigenvectors themselves are never formed.
  *
- * <p>H = Q T Q^T (ssytrd, Householder), T = Z Λ Z^T (sstedc, divide and conquer on the tridiagonal), so
- * ⟨f|x⟩ = (Z^T (Q^T x))_f: Q^T is applied to the few vectors at hand (sormtr) instead of forming QZ, which saves the
- * O(n³) back-transformation of a full eigendecomposition (about a third of ssyevd's time for the 300–400 wide blocks).
- * Carrying only the c projections through the divide and conquer instead of Z (O(n²c)) was measured and gains
- * nothing here: the secular equations, not the eigenvector updates, dominate sstedc at these sizes
- * (docs/benchmarks.md). Single precision (the engine's final states; its initial states run in double); checked
- * against full double-precision eigenvectors in the tests. Every vector bound for a block is projected in one call,
- * so each block is reduced once.
+ * <p>H = Q T Q^T (ssytrd, Householder) and Q^T x (sormtr) for the few vectors at hand, then T = Z Λ Z^T one of two
+ * ways ({@link #suitsQl}): the implicit QL of {@link TridiagonalQl}, whose rotations act on the c rows (Q^T x)^T so
+ * that Z is never formed (O(n²c)), or divide and conquer (sstedc, O(n³)) and Z^T (Q^T x). Either way ⟨f|x⟩ =
+ * (Z^T Q^T x)_f without Q Z. H arrives in single precision and in its lower triangle only
+ * ({@link ConfigurationModel.BlockTerms#assembleLowerSingle}); the engine's initial states run in double. Checked
+ * against full double-precision eigenvectors in the tests. Every vector bound for a block is projected in one call, so
+ * each block is reduced once.
  */
 final class SpectralProjector {
     private static final LAPACK LAPACK_INSTANCE = LAPACK.getInstance();
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
+    /**
+     * T splits where an off-diagonal element is below this fraction of its norm: below the single-precision rounding
+     * of T's own entries (6e-8 relative), so no eigenvalue moves by more than that rounding already has; 1e-12 took
+     * 15 % more rotations.
+     */
+    private static final double SPLIT_TOLERANCE = 1e-8;
+
     private SpectralProjector() {}
 
     /**
-     * The eigenvalues of the symmetric n×n {@code matrix} (not modified) and the amplitudes of the columns of the
-     * column-major n×columns {@code vectors} on its eigenvectors.
+     * Per block f with {@code lower[f]} set (the lower triangle, column-major, of a symmetric n[f]×n[f] matrix;
+     * overwritten): its eigenvalues, in no particular order, and the amplitudes of the columns of the column-major
+     * n[f]×columns[f] {@code vectors[f]} on its eigenvectors. Null for the other blocks. The QL sweeps run two blocks
+     * at a time ({@link TridiagonalQl#solveAll}).
      */
-    static MultipletSolver.Projection project(double[] matrix, int n, double[] vectors, int columns) {
-        float[] a = new float[n * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) matrix[i];
+    static MultipletSolver.Projection[] projectAll(float[][] lower, int[] n, double[][] vectors, int[] columns) {
+        MultipletSolver.Projection[] projections = new MultipletSolver.Projection[lower.length];
+        Tridiagonal[] reduced = new Tridiagonal[lower.length];
+        List<TridiagonalQl> problems = new ArrayList<>();
+        for (int f = 0; f < lower.length; f++) {
+            if (lower[f] == null) {
+                continue;
+            }
+            Tridiagonal t = reduce(lower[f], n[f], vectors[f], columns[f]);
+            if (!suitsQl(n[f], columns[f])) {
+                projections[f] = divideAndConquer(t);
+            } else {
+                reduced[f] = t;
+                problems.add(t.ql());
+            }
         }
+        TridiagonalQl.solveAll(problems);
+        for (int f = 0; f < lower.length; f++) {
+            if (reduced[f] != null) {
+                projections[f] = reduced[f].projection();
+            }
+        }
+        return projections;
+    }
+
+    /**
+     * Whether a block's tridiagonal stage goes to the QL (else to divide and conquer). The QL's rotations cost about
+     * n²(α + βc) and the eigenvectors of divide and conquer about γn³; with the times measured on this machine
+     * (docs/benchmarks.md) the QL wins on the 314–378-wide blocks of the d3–d5 ions up to 24–32 vectors and on the
+     * 180-wide blocks of the 720-state ions only up to about 7; narrower blocks always go to divide and conquer.
+     */
+    private static boolean suitsQl(int n, int columns) {
+        return columns <= (n - 120) / 8;
+    }
+
+    /** T (diagonal, off-diagonal) of H = Q T Q^T, and the vectors x in T's basis (Q^T x, column-major n×columns). */
+    private record Tridiagonal(int n, float[] diagonal, float[] offDiagonal, float[] x, int columns,
+            double[] values, double[] rows) {
+
+        /**
+         * The QL problem, in double (T's float entries are exact there; in float the sweeps were no faster and less
+         * accurate): its eigenvalues land in {@link #values}, the amplitudes in {@link #rows} (n×columns, row-major).
+         */
+        TridiagonalQl ql() {
+            double norm = 0;
+            double[] coupling = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = diagonal[i];
+                coupling[i] = i < n - 1 ? offDiagonal[i] : 0;
+                norm = Math.max(norm, Math.abs(values[i]) + Math.abs(coupling[i]));
+            }
+            for (int k = 0; k < columns; k++) {
+                for (int i = 0; i < n; i++) {
+                    rows[i * columns + k] = x[k * n + i];
+                }
+            }
+            return new TridiagonalQl(values, coupling, n, rows, columns, SPLIT_TOLERANCE * norm);
+        }
+
+        MultipletSolver.Projection projection() {
+            double[] amplitudes = new double[n * columns];
+            for (int k = 0; k < columns; k++) {
+                for (int i = 0; i < n; i++) {
+                    amplitudes[k * n + i] = rows[i * columns + k];
+                }
+            }
+            return new MultipletSolver.Projection(values, amplitudes);
+        }
+    }
+
+    private static Tridiagonal reduce(float[] a, int n, double[] vectors, int columns) {
         float[] diagonal = new float[n];
         float[] offDiagonal = new float[Math.max(1, n - 1)];
         float[] tau = new float[Math.max(1, n - 1)];
         intW info = new intW(0);
         float[] query = new float[1];
-        LAPACK_INSTANCE.ssytrd("U", n, a, n, diagonal, offDiagonal, tau, query, -1, info);
+        LAPACK_INSTANCE.ssytrd("L", n, a, n, diagonal, offDiagonal, tau, query, -1, info);
         float[] work = new float[Math.max(1, (int) query[0])];
-        LAPACK_INSTANCE.ssytrd("U", n, a, n, diagonal, offDiagonal, tau, work, work.length, info);
+        LAPACK_INSTANCE.ssytrd("L", n, a, n, diagonal, offDiagonal, tau, work, work.length, info);
         check("ssytrd", n, info);
 
         float[] x = new float[n * columns];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) vectors[i];
         }
-        LAPACK_INSTANCE.sormtr("L", "U", "T", n, columns, a, n, tau, x, n, query, -1, info);
+        LAPACK_INSTANCE.sormtr("L", "L", "T", n, columns, a, n, tau, x, n, query, -1, info);
         work = new float[Math.max(1, (int) query[0])];
-        LAPACK_INSTANCE.sormtr("L", "U", "T", n, columns, a, n, tau, x, n, work, work.length, info);
+        LAPACK_INSTANCE.sormtr("L", "L", "T", n, columns, a, n, tau, x, n, work, work.length, info);
         check("sormtr", n, info);
+        return new Tridiagonal(n, diagonal, offDiagonal, x, columns, new double[n], new double[n * columns]);
+    }
 
+    /** Z of T by divide and conquer (sstedc), then Z^T x: cheaper than the QL's rotations once x has many columns. */
+    private static MultipletSolver.Projection divideAndConquer(Tridiagonal t) {
+        int n = t.n();
         float[] z = new float[n * n];
+        float[] query = new float[1];
         int[] iquery = new int[1];
-        LAPACK_INSTANCE.sstedc("I", n, diagonal, offDiagonal, z, n, query, -1, iquery, -1, info);
+        intW info = new intW(0);
+        LAPACK_INSTANCE.sstedc("I", n, t.diagonal(), t.offDiagonal(), z, n, query, -1, iquery, -1, info);
         int lwork = Math.max(1, (int) query[0]);
         int liwork = Math.max(1, iquery[0]);
-        LAPACK_INSTANCE.sstedc("I", n, diagonal, offDiagonal, z, n, new float[lwork], lwork, new int[liwork], liwork,
-                info);
+        LAPACK_INSTANCE.sstedc("I", n, t.diagonal(), t.offDiagonal(), z, n, new float[lwork], lwork,
+                new int[liwork], liwork, info);
         check("sstedc", n, info);
-        float[] projected = new float[n * columns];
-        BLAS_INSTANCE.sgemm("T", "N", n, columns, n, 1f, z, n, x, n, 0f, projected, n);
+        float[] projected = new float[n * t.columns()];
+        BLAS_INSTANCE.sgemm("T", "N", n, t.columns(), n, 1f, z, n, t.x(), n, 0f, projected, n);
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            values[i] = diagonal[i];
+            values[i] = t.diagonal()[i];
         }
         double[] amplitudes = new double[projected.length];
         for (int i = 0; i < amplitudes.length; i++) {

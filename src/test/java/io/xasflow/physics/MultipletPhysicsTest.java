@@ -131,14 +131,18 @@ class MultipletPhysicsTest {
 
     @Test
     void singlePrecisionEigensolverAgreesWithDoubleOnNormalisedSpectra() {
-        // 1000 K populates many initial states, so each final block projects many vectors at once.
+        // 1000 K populates many initial states, so each final block projects many vectors at once (divide and
+        // conquer); at room temperature the wide blocks of the d3–d5 ions project a few (the QL), in Oh with exact
+        // degeneracies too. Single-precision rounding alone reaches 1.5e-5 to 1.7e-5 (Ni2+, worst of 60 random
+        // cases, with either tridiagonal solver; medians 3e-6), hence 5e-5.
         SpectrumParameters hot = SpectrumParameters.of(-0.15, 0.4, -0.2, 0.7, 0.95, 1000, 0.06, 0.3, 0.4);
-        for (SpectrumParameters p : List.of(PhysicsFixtures.D4H_ROOM_TEMPERATURE, hot)) {
-            for (String key : List.of("Mn3+", "Fe3+", "Co2+", "Ni2+")) {
+        for (SpectrumParameters p : List.of(PhysicsFixtures.D4H_ROOM_TEMPERATURE, PhysicsFixtures.OH_ROOM_TEMPERATURE,
+                hot)) {
+            for (String key : List.of("V2+", "Cr2+", "Mn3+", "Fe3+", "Co2+", "Ni2+")) {
                 IonParameters ion = AtomicDataTable.ion(key);
                 double[] single = normalise(broaden(ion, new MultipletSolver(false).sticks(ion, p), p));
                 double[] dbl = normalise(broaden(ion, new MultipletSolver(true).sticks(ion, p), p));
-                assertTrue(maxAbsDifference(single, dbl) < 1e-5, key + ": " + maxAbsDifference(single, dbl));
+                assertTrue(maxAbsDifference(single, dbl) < 5e-5, key + ": " + maxAbsDifference(single, dbl));
             }
         }
     }

@@ -1,0 +1,202 @@
+package io.xasflow.physics;
+
+import java.util.List;
+
+/**
+ * Eigenvalues of a symmetric tridiagonal T and the amplitudes Z^T x of a few vectors on its eigenvectors, by implicit
+ * QL with Wilkinson shifts (EISPACK tql2). The plane rotations that build Z are applied to the c vectors instead of
+ * to an n×n identity, so the eigenvectors are never formed: O(n²c) instead of divide and conquer's O(n³), and c (the
+ * populated initial states reaching a block) is small.
+ *
+ * <p>A QL sweep is a chain of rotations, each waiting on the previous one's square root and divisions, so one sweep
+ * leaves most of a core idle. {@link #solveAll} therefore advances two problems a rotation at a time each, and the
+ * core works on both chains at once.
+ */
+final class TridiagonalQl {
+    /** QL iterations allowed per eigenvalue before giving up (tql2 allows 30; two or three are usual). */
+    private static final int MAX_ITERATIONS = 60;
+
+    private final double[] d;
+    private final double[] e;
+    private final int n;
+    private final double[] amplitudes;
+    private final int c;
+    private final double tolerance;
+
+    /** The eigenvalue being found and the sweeps spent on it. */
+    private int l;
+    private int iterations;
+    /** The sweep in progress: its lower end, and where it stands between two stretches of rotations. */
+    private int m;
+    private Chain chain;
+    private boolean sweepOver;
+
+    /**
+     * A problem that overwrites {@code d} (T's diagonal, length n) with the eigenvalues, in no particular order, and
+     * {@code amplitudes} (n×c, row-major) from x — row i holding the c vectors' components i in T's basis — to Z^T x,
+     * row i then holding their amplitudes on eigenvector i. {@code e} (length n, T(i, i+1) = e[i], e[n−1] unused) is
+     * destroyed.
+     *
+     * @param tolerance an off-diagonal element at most this (absolute) splits T; it moves eigenvalues by no more
+     * @throws ArithmeticException for a non-finite entry
+     */
+    TridiagonalQl(double[] d, double[] e, int n, double[] amplitudes, int c, double tolerance) {
+        for (int row = 0; row < n; row++) {
+            if (!Double.isFinite(d[row]) || (row < n - 1 && !Double.isFinite(e[row]))) {  // NaN would end every sweep
+                throw new ArithmeticException("tridiagonal matrix has a non-finite entry at row " + row + ": d = "
+                        + d[row] + ", e = " + (row < n - 1 ? e[row] : 0));
+            }
+        }
+        if (n > 0) {
+            e[n - 1] = 0;
+        }
+        this.sweepOver = true;
+        this.d = d;
+        this.e = e;
+        this.n = n;
+        this.amplitudes = amplitudes;
+        this.c = c;
+        this.tolerance = tolerance;
+    }
+
+    /** Solves one problem (see the constructor). @throws ArithmeticException when an eigenvalue does not converge */
+    static void solve(double[] d, double[] e, int n, double[] amplitudes, int c, double tolerance) {
+        solveAll(List.of(new TridiagonalQl(d, e, n, amplitudes, c, tolerance)));
+    }
+
+    /** Solves the problems two at a time, their rotations interleaved. */
+    static void solveAll(List<TridiagonalQl> problems) {
+        for (int k = 0; k + 1 < problems.size(); k += 2) {
+            solvePair(problems.get(k), problems.get(k + 1));
+        }
+        if (problems.size() % 2 == 1) {
+            TridiagonalQl last = problems.get(problems.size() - 1);
+            while (last.nextSweep()) {
+                last.finishSweep();
+            }
+        }
+    }
+
+    private static void solvePair(TridiagonalQl first, TridiagonalQl second) {
+        boolean firstActive = first.nextSweep();
+        boolean secondActive = second.nextSweep();
+        while (firstActive && secondActive) {
+            Chain one = first.chain;
+            Chain two = second.chain;
+            int count = Math.min(one.i - first.l, two.i - second.l) + 1;
+            boolean going = true;
+            for (int r = 0; r < count && going; r++) {
+                going = first.step(one) & second.step(two);
+            }
+            if (first.sweepOver) {
+                firstActive = first.nextSweep();
+            }
+            if (second.sweepOver) {
+                secondActive = second.nextSweep();
+            }
+        }
+        TridiagonalQl rest = firstActive ? first : secondActive ? second : null;
+        if (rest != null) {
+            do {
+                rest.finishSweep();
+            } while (rest.nextSweep());
+        }
+    }
+
+    /** Sets up the next sweep (Wilkinson shift from the top 2×2); false when every eigenvalue has converged. */
+    private boolean nextSweep() {
+        while (l < n) {
+            int end = l;
+            while (end < n - 1 && Math.abs(e[end]) > tolerance) {
+                end++;
+            }
+            if (end == l) {
+                l++;
+                iterations = 0;
+                continue;
+            }
+            if (++iterations > MAX_ITERATIONS) {
+                throw new ArithmeticException("implicit QL did not converge for eigenvalue " + l + " of " + n);
+            }
+            double shift = (d[l + 1] - d[l]) / (2 * e[l]);
+            double r = Math.sqrt(shift * shift + 1);
+            m = end;
+            chain = new Chain(end - 1, d[end] - d[l] + e[l] / (shift + Math.copySign(r, shift)));
+            sweepOver = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** The rest of the sweep in progress, alone. */
+    private void finishSweep() {
+        Chain chain = this.chain;
+        while (step(chain)) {
+            // each rotation waits on the last
+        }
+    }
+
+    /** One rotation of the sweep, from row m − 1 up to row l; false once the sweep is over ({@link #sweepOver}). */
+    private boolean step(Chain chain) {
+        if (sweepOver) {
+            return false;
+        }
+        int i = chain.i;
+        double f = chain.sine * e[i];
+        double b = chain.cosine * e[i];
+        double r = Math.sqrt(f * f + chain.g * chain.g);
+        e[i + 1] = r;
+        if (r == 0) {  // the rotation is the identity: T splits here, and the sweep restarts from l
+            d[i + 1] -= chain.p;
+            e[m] = 0;
+            sweepOver = true;
+            return false;
+        }
+        double sine = f / r;
+        double cosine = chain.g / r;
+        double below = d[i + 1] - chain.p;
+        r = (d[i] - below) * sine + 2 * cosine * b;
+        double p = sine * r;
+        d[i + 1] = below + p;
+        double g = cosine * r - b;
+        rotateAmplitudes(i * c, sine, cosine);
+        chain.sine = sine;
+        chain.cosine = cosine;
+        chain.g = g;
+        chain.p = p;
+        chain.i = i - 1;
+        if (i - 1 >= l) {
+            return true;
+        }
+        d[l] -= p;
+        e[l] = g;
+        e[m] = 0;
+        sweepOver = true;
+        return false;
+    }
+
+    /** Rows i and i+1 of the amplitudes under the rotation tql2 applies to columns i and i+1 of Z. */
+    private void rotateAmplitudes(int row, double sine, double cosine) {
+        int next = row + c;
+        for (int k = 0; k < c; k++) {
+            double h = amplitudes[next + k];
+            double z = amplitudes[row + k];
+            amplitudes[next + k] = sine * z + cosine * h;
+            amplitudes[row + k] = cosine * z - sine * h;
+        }
+    }
+
+    /** tql2's running quantities between two rotations of a sweep: the next row, the last rotation, g and p. */
+    private static final class Chain {
+        int i;
+        double sine = 1;
+        double cosine = 1;
+        double g;
+        double p;
+
+        Chain(int i, double g) {
+            this.i = i;
+            this.g = g;
+        }
+    }
+}

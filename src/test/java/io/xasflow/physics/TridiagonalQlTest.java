@@ -1,0 +1,187 @@
+package io.xasflow.physics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The implicit QL with rotated amplitudes against a dense double-precision eigendecomposition (dsyevd): eigenvalues,
+ * and each vector's spectral weights, which are what a spectrum is made of. Weights are compared broadened (Gaussians
+ * narrower than any line width the engine uses) so that degenerate eigenvalues, whose individual eigenvectors are
+ * arbitrary, are compared by their summed weight.
+ */
+class TridiagonalQlTest {
+    private static final double[] PROBES = {0.02, 0.5};
+
+    @Test
+    void randomTridiagonalMatchesDenseEigendecomposition() {
+        SplittableRandom random = new SplittableRandom(11);
+        double[] d = new double[120];
+        double[] e = new double[120];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = 10 * random.nextDouble() - 5;
+            e[i] = 2 * random.nextDouble() - 1;
+        }
+        assertMatchesDense(d, e, randomVectors(random, d.length, 5));
+    }
+
+    /** Two identical halves, uncoupled: every eigenvalue twice, and the halves must not leak into each other. */
+    @Test
+    void exactDegeneraciesKeepTheirSummedWeights() {
+        SplittableRandom random = new SplittableRandom(12);
+        int half = 40;
+        double[] d = new double[2 * half];
+        double[] e = new double[2 * half];
+        for (int i = 0; i < half; i++) {
+            d[i] = d[i + half] = 4 * random.nextDouble() - 2;
+            e[i] = e[i + half] = random.nextDouble();
+        }
+        e[half - 1] = 0;
+        double[] x = randomVectors(random, d.length, 3);
+        assertMatchesDense(d, e, x);
+        // a vector living on the first half only: nothing of it may appear on the second half's copies
+        double[] first = new double[d.length];
+        Arrays.fill(first, 0, half, 1);
+        double[] values = d.clone();
+        double[] amplitudes = first.clone();
+        TridiagonalQl.solve(values, e.clone(), d.length, amplitudes, 1, 1e-14);
+        double total = 0;
+        for (double a : amplitudes) {
+            total += a * a;
+        }
+        assertEquals(half, total, 1e-10, "the norm of the vector is conserved");
+    }
+
+    /** A graded, nearly split matrix (couplings down to 1e-9), the case that stalls a shift strategy. */
+    @Test
+    void gradedMatrixWithTinyCouplings() {
+        SplittableRandom random = new SplittableRandom(13);
+        double[] d = new double[60];
+        double[] e = new double[60];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Math.pow(10, -i / 10.0);
+            e[i] = Math.pow(10, -i / 6.0) * random.nextDouble();
+        }
+        assertMatchesDense(d, e, randomVectors(random, d.length, 2));
+    }
+
+    /** Interleaving is scheduling only: three problems solved together (a pair and one alone) equal each alone. */
+    @Test
+    void problemsSolvedTogetherEqualProblemsSolvedAlone() {
+        SplittableRandom random = new SplittableRandom(14);
+        int[] sizes = {90, 57, 73};
+        double[][] d = new double[3][];
+        double[][] e = new double[3][];
+        double[][] x = new double[3][];
+        List<TridiagonalQl> together = new ArrayList<>();
+        double[][] values = new double[3][];
+        double[][] amplitudes = new double[3][];
+        for (int k = 0; k < 3; k++) {
+            d[k] = random.doubles(sizes[k], -3, 3).toArray();
+            e[k] = random.doubles(sizes[k], -1, 1).toArray();
+            x[k] = randomVectors(random, sizes[k], k + 1);
+            values[k] = d[k].clone();
+            amplitudes[k] = x[k].clone();
+            together.add(new TridiagonalQl(values[k], e[k].clone(), sizes[k], amplitudes[k], k + 1, 1e-12));
+        }
+        TridiagonalQl.solveAll(together);
+        for (int k = 0; k < 3; k++) {
+            double[] alone = d[k].clone();
+            double[] aloneAmplitudes = x[k].clone();
+            TridiagonalQl.solve(alone, e[k].clone(), sizes[k], aloneAmplitudes, k + 1, 1e-12);
+            assertArrayEquals(alone, values[k], "eigenvalues of problem " + k);
+            assertArrayEquals(aloneAmplitudes, amplitudes[k], "amplitudes of problem " + k);
+        }
+    }
+
+    @Test
+    void smallestSizes() {
+        double[] one = {3};
+        double[] amplitude = {2};
+        TridiagonalQl.solve(one, new double[1], 1, amplitude, 1, 0);
+        assertEquals(3, one[0]);
+        assertEquals(2, amplitude[0]);
+        assertMatchesDense(new double[] {1, -1}, new double[] {0.5, 0}, new double[] {1, 0, 0.3, 0.7});
+    }
+
+    @Test
+    void nonFiniteInputIsReportedNotLooped() {
+        double[] d = {1, Double.NaN, 2};
+        assertThrows(ArithmeticException.class,
+                () -> TridiagonalQl.solve(d, new double[] {1, 1, 0}, 3, new double[3], 1, 1e-12));
+    }
+
+    /** x holds c vectors as rows of components: x[i * c + k] is component i of vector k. */
+    private static void assertMatchesDense(double[] d, double[] e, double[] x) {
+        int n = d.length;
+        int c = x.length / n;
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
+        }
+        double[] values = d.clone();
+        double[] amplitudes = x.clone();
+        TridiagonalQl.solve(values, e.clone(), n, amplitudes, c, 1e-14 * norm);
+
+        double[] dense = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            dense[i * n + i] = d[i];
+            if (i < n - 1) {
+                dense[i * n + i + 1] = e[i];
+                dense[(i + 1) * n + i] = e[i];
+            }
+        }
+        SymmetricEigensolver.Eigensystem reference =
+                new SymmetricEigensolver(SymmetricEigensolver.Precision.DOUBLE).decompose(dense, n);
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        for (int j = 0; j < n; j++) {
+            assertEquals(reference.values()[j], sorted[j], 1e-12 * norm, "eigenvalue " + j);
+        }
+        double[] referenceAmplitudes = new double[n * c];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < c; k++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += reference.vectors()[j * n + i] * x[i * c + k];
+                }
+                referenceAmplitudes[j * c + k] = sum;
+            }
+        }
+        double min = sorted[0] - 1;
+        double max = sorted[n - 1] + 1;
+        for (double width : PROBES) {
+            for (double at = min; at <= max; at += width / 4) {
+                for (int k = 0; k < c; k++) {
+                    double ql = broadened(values, amplitudes, c, k, at, width);
+                    double exact = broadened(reference.values(), referenceAmplitudes, c, k, at, width);
+                    assertEquals(exact, ql, 1e-10, "vector " + k + " at " + at + " (width " + width + ")");
+                }
+            }
+        }
+    }
+
+    private static double broadened(double[] values, double[] amplitudes, int c, int k, double at, double width) {
+        double sum = 0;
+        for (int j = 0; j < values.length; j++) {
+            double a = amplitudes[j * c + k];
+            double u = (values[j] - at) / width;
+            sum += a * a * Math.exp(-0.5 * u * u);
+        }
+        return sum;
+    }
+
+    private static double[] randomVectors(SplittableRandom random, int n, int c) {
+        double[] x = new double[n * c];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextDouble() - 0.5;
+        }
+        return x;
+    }
+}
