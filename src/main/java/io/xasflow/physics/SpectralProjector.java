@@ -39,7 +39,7 @@ final class SpectralProjector {
      */
     static MultipletSolver.Projection[] projectAll(float[][] lower, int[] n, double[][] vectors, int[] columns) {
         MultipletSolver.Projection[] projections = new MultipletSolver.Projection[lower.length];
-        Tridiagonal[] reduced = new Tridiagonal[lower.length];
+        QlBlock[] pending = new QlBlock[lower.length];
         List<TridiagonalQl> problems = new ArrayList<>();
         for (int f = 0; f < lower.length; f++) {
             if (lower[f] == null) {
@@ -49,14 +49,14 @@ final class SpectralProjector {
             if (!suitsQl(n[f], columns[f])) {
                 projections[f] = divideAndConquer(t);
             } else {
-                reduced[f] = t;
-                problems.add(t.ql());
+                pending[f] = QlBlock.of(t);
+                problems.add(pending[f].problem());
             }
         }
         TridiagonalQl.solveAll(problems);
         for (int f = 0; f < lower.length; f++) {
-            if (reduced[f] != null) {
-                projections[f] = reduced[f].projection();
+            if (pending[f] != null) {
+                projections[f] = pending[f].projection();
             }
         }
         return projections;
@@ -73,29 +73,36 @@ final class SpectralProjector {
     }
 
     /** T (diagonal, off-diagonal) of H = Q T Q^T, and the vectors x in T's basis (Q^T x, column-major n×columns). */
-    private record Tridiagonal(int n, float[] diagonal, float[] offDiagonal, float[] x, int columns,
-            double[] values, double[] rows) {
+    private record Tridiagonal(int n, float[] diagonal, float[] offDiagonal, float[] x, int columns) {}
 
-        /**
-         * The QL problem, in double (T's float entries are exact there; in float the sweeps were no faster and less
-         * accurate): its eigenvalues land in {@link #values}, the amplitudes in {@link #rows} (n×columns, row-major).
-         */
-        TridiagonalQl ql() {
-            double norm = 0;
+    /**
+     * A block's QL problem, in double (T's float entries are exact there; in float the sweeps were no faster and less
+     * accurate): its eigenvalues land in {@code values}, the amplitudes in {@code rows} (n×columns, row-major).
+     */
+    private record QlBlock(TridiagonalQl problem, int n, int columns, double[] values, double[] rows) {
+
+        static QlBlock of(Tridiagonal t) {
+            int n = t.n();
+            int columns = t.columns();
+            double[] values = new double[n];
             double[] coupling = new double[n];
+            double norm = 0;
             for (int i = 0; i < n; i++) {
-                values[i] = diagonal[i];
-                coupling[i] = i < n - 1 ? offDiagonal[i] : 0;
+                values[i] = t.diagonal()[i];
+                coupling[i] = i < n - 1 ? t.offDiagonal()[i] : 0;
                 norm = Math.max(norm, Math.abs(values[i]) + Math.abs(coupling[i]));
             }
+            double[] rows = new double[n * columns];
             for (int k = 0; k < columns; k++) {
                 for (int i = 0; i < n; i++) {
-                    rows[i * columns + k] = x[k * n + i];
+                    rows[i * columns + k] = t.x()[k * n + i];
                 }
             }
-            return new TridiagonalQl(values, coupling, n, rows, columns, SPLIT_TOLERANCE * norm);
+            TridiagonalQl problem = new TridiagonalQl(values, coupling, n, rows, columns, SPLIT_TOLERANCE * norm);
+            return new QlBlock(problem, n, columns, values, rows);
         }
 
+        /** After {@link TridiagonalQl#solveAll}: the eigenvalues and the amplitudes, column-major. */
         MultipletSolver.Projection projection() {
             double[] amplitudes = new double[n * columns];
             for (int k = 0; k < columns; k++) {
@@ -126,7 +133,7 @@ final class SpectralProjector {
         work = new float[Math.max(1, (int) query[0])];
         LAPACK_INSTANCE.sormtr("L", "L", "T", n, columns, a, n, tau, x, n, work, work.length, info);
         check("sormtr", n, info);
-        return new Tridiagonal(n, diagonal, offDiagonal, x, columns, new double[n], new double[n * columns]);
+        return new Tridiagonal(n, diagonal, offDiagonal, x, columns);
     }
 
     /** Z of T by divide and conquer (sstedc), then Z^T x: cheaper than the QL's rotations once x has many columns. */

@@ -70,10 +70,7 @@ final class TridiagonalQl {
             solvePair(problems.get(k), problems.get(k + 1));
         }
         if (problems.size() % 2 == 1) {
-            TridiagonalQl last = problems.get(problems.size() - 1);
-            while (last.nextSweep()) {
-                last.finishSweep();
-            }
+            problems.get(problems.size() - 1).solveRest();
         }
     }
 
@@ -95,11 +92,10 @@ final class TridiagonalQl {
                 secondActive = second.nextSweep();
             }
         }
-        TridiagonalQl rest = firstActive ? first : secondActive ? second : null;
-        if (rest != null) {
-            do {
-                rest.finishSweep();
-            } while (rest.nextSweep());
+        if (firstActive) {
+            first.solveRest();
+        } else if (secondActive) {
+            second.solveRest();
         }
     }
 
@@ -128,12 +124,14 @@ final class TridiagonalQl {
         return false;
     }
 
-    /** The rest of the sweep in progress, alone. */
-    private void finishSweep() {
-        Chain chain = this.chain;
-        while (step(chain)) {
-            // each rotation waits on the last
-        }
+    /** The rest of the problem alone: the sweep in progress, if any, then every sweep still needed. */
+    private void solveRest() {
+        do {
+            Chain current = chain;
+            while (step(current)) {
+                // each rotation waits on the last
+            }
+        } while (nextSweep());
     }
 
     /** One rotation of the sweep, from row m − 1 up to row l; false once the sweep is over ({@link #sweepOver}). */
