@@ -64,12 +64,14 @@ final class SpectralProjector {
 
     /**
      * Whether a block's tridiagonal stage goes to the QL (else to divide and conquer). The QL's rotations cost about
-     * n²(α + βc) and the eigenvectors of divide and conquer about γn³; with the times measured on this machine
-     * (docs/benchmarks.md) the QL wins on the 314–378-wide blocks of the d3–d5 ions up to 24–32 vectors and on the
-     * 180-wide blocks of the 720-state ions only up to about 7; narrower blocks always go to divide and conquer.
+     * n²(α + βc); divide and conquer's eigenvectors grow more slowly than n³ at these sizes (n^1.6 from 90 to 316
+     * wide), so below ~300 its fixed cost makes the QL the better choice up to some 16–24 vectors whatever n is, and the
+     * 314–378-wide blocks of the d3–d5 ions keep it up to 24–32. Measured per block in a harness and per spectrum in
+     * the engine (docs/benchmarks.md): a floor of 20 made the 720- and 270-state ions 7–12 % faster than the rule
+     * (n − 120)/8 alone, which sent every block narrower than 128 to divide and conquer.
      */
     private static boolean suitsQl(int n, int columns) {
-        return columns <= (n - 120) / 8;
+        return columns <= Math.max(20, (n - 120) / 8);
     }
 
     /** T (diagonal, off-diagonal) of H = Q T Q^T, and the vectors x in T's basis (Q^T x, column-major n×columns). */

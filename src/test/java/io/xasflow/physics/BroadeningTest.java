@@ -58,6 +58,27 @@ class BroadeningTest {
         assertTrue(worst < 1e-5, "relative deviation " + worst);
     }
 
+    /**
+     * Synthetic sticks inside the axis, in its margins and far beyond (summed exactly there), with the width step below
+     * the axis (all channels Γ2), inside it and above it (all Γ1): the fast path follows the definition in each case.
+     */
+    @ParameterizedTest(name = "step at {0} eV")
+    @CsvSource({"-30", "7.3", "60"})
+    void fastBroadeningMatchesTheDefinitionWhereverTheWidthSteps(double stepEv) {
+        EnergyAxis axis = new EnergyAxis(0, 0.06, 501);
+        StickSpectrum sticks = new StickSpectrum();
+        java.util.Random random = new java.util.Random(17);
+        for (int k = 0; k < 400; k++) {
+            sticks.add(-45 + 120 * random.nextDouble(), random.nextDouble(), 0);
+        }
+        LineWidths widths = new LineWidths(0.07, 0.35, 1.1);
+        double[] exact = Broadening.exact(sticks, axis, widths, stepEv);
+        double[] fast = Broadening.broaden(sticks, axis, widths, stepEv);
+        double max = java.util.Arrays.stream(exact).max().orElseThrow();
+        double worst = PhysicsFixtures.maxAbsDifference(exact, fast) / max;
+        assertTrue(worst < 1e-5, "relative deviation " + worst);
+    }
+
     /** Γ(ω) steps at E_L3 + 0.75 ζ2p: a single stick's profile changes width there. */
     @Test
     void lifetimeWidthStepsAtThreeQuartersOfTheSpinOrbitSplitting() {
