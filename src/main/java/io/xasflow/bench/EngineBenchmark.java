@@ -7,6 +7,7 @@ import io.xasflow.physics.MultipletSolver;
 import io.xasflow.physics.SpectrumEngine;
 import io.xasflow.physics.SpectrumParameters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -14,40 +15,56 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Engine speed per ion on paper-domain D4h samples: mean wall time per full spectrum (sticks + broadening +
- * normalisation) on one thread, and throughput with every core busy.
+ * Engine speed per ion on paper-domain D4h samples: wall time per full spectrum (sticks + broadening + normalisation)
+ * on one thread, and throughput with every core busy.
+ *
+ * <p>The one-thread time is taken in rounds: each round times every ion's samples once, ion after ion, and an ion's
+ * figure is the median of its round means. On a shared VM a slow spell of a few seconds then spoils one round of a few
+ * ions instead of an ion's whole figure; the spread of the round means (the same spectra each round) shows the noise.
  */
 public final class EngineBenchmark {
-    /** One ion's result. */
-    public record Result(String ion, int dElectrons, double msPerSpectrumOneThread, double spectraPerSecondAllThreads) {}
+    /**
+     * One ion's result: the median and the spread ((max − min) / median) of its round means on one thread, and the
+     * throughput on all threads.
+     */
+    public record Result(String ion, int dElectrons, double msPerSpectrumOneThread, double roundSpread,
+            double spectraPerSecondAllThreads) {}
 
     private static final long SEED = 20261124L;
 
     private EngineBenchmark() {}
 
-    public static List<Result> run(List<String> ions, int samples, int threads) throws Exception {
+    /** @param samples spectra per ion, timed once per round and once on all threads */
+    public static List<Result> run(List<String> ions, int samples, int rounds, int threads) throws Exception {
+        if (samples < 1 || rounds < 1) {
+            throw new IllegalArgumentException("need at least one sample and one round, got samples=" + samples
+                    + ", rounds=" + rounds);
+        }
+        ParameterSampler sampler = new ParameterSampler(ParameterDomain.PAPER, SEED);
+        // Build every configuration model and let the JIT settle before any timing, so the first ion of each size is
+        // not charged for start-up.
+        ParameterSampler warmUp = new ParameterSampler(ParameterDomain.PAPER, SEED + 1);
+        for (int s = 0; s < samples; s++) {
+            for (String ion : ions) {
+                SpectrumEngine.compute(ion, SpectrumParameters.of(warmUp.sample(s)));
+            }
+        }
+        double[][] roundMs = new double[ions.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < ions.size(); k++) {
+                long start = System.nanoTime();
+                for (int s = 0; s < samples; s++) {
+                    SpectrumEngine.compute(ions.get(k), SpectrumParameters.of(sampler.sample(s)));
+                }
+                roundMs[k][round] = (System.nanoTime() - start) / 1e6 / samples;
+            }
+        }
+
         List<Result> results = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            // Build every configuration model and let the JIT settle before any timing, so the first ion of each
-            // size is not charged for start-up.
-            ParameterSampler warmUp = new ParameterSampler(ParameterDomain.PAPER, SEED + 1);
-            for (int round = 0; round < samples; round++) {
-                for (String ion : ions) {
-                    SpectrumEngine.compute(ion, SpectrumParameters.of(warmUp.sample(round)));
-                }
-            }
-            for (String ion : ions) {
-                ParameterSampler sampler = new ParameterSampler(ParameterDomain.PAPER, SEED);
-                for (int w = 0; w < Math.max(10, samples / 4); w++) {
-                    SpectrumEngine.compute(ion, SpectrumParameters.of(sampler.sample(1_000_000 + w)));
-                }
-                long start = System.nanoTime();
-                for (int s = 0; s < samples; s++) {
-                    SpectrumEngine.compute(ion, SpectrumParameters.of(sampler.sample(s)));
-                }
-                double msOne = (System.nanoTime() - start) / 1e6 / samples;
-
+            for (int k = 0; k < ions.size(); k++) {
+                String ion = ions.get(k);
                 int parallelSamples = samples * threads;
                 List<Future<?>> futures = new ArrayList<>();
                 long parallelStart = System.nanoTime();
@@ -59,7 +76,11 @@ public final class EngineBenchmark {
                     future.get();
                 }
                 double perSecond = parallelSamples / ((System.nanoTime() - parallelStart) / 1e9);
-                results.add(new Result(ion, AtomicDataTable.ion(ion).dElectrons(), msOne, perSecond));
+                double[] sorted = roundMs[k].clone();
+                Arrays.sort(sorted);
+                double median = median(sorted);
+                results.add(new Result(ion, AtomicDataTable.ion(ion).dElectrons(), median,
+                        (sorted[sorted.length - 1] - sorted[0]) / median, perSecond));
             }
         } finally {
             pool.shutdownNow();
@@ -68,21 +89,28 @@ public final class EngineBenchmark {
     }
 
     /** Markdown table plus the median over ions. */
-    public static String table(List<Result> results, int samples, int threads) {
+    public static String table(List<Result> results, int samples, int rounds, int threads) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "| ion | 3d^n | final states | ms/spectrum (1 thread) | spectra/s (%d threads) |%n",
-                threads));
-        md.append("|---|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| ion | 3d^n | final states | ms/spectrum (1 thread) | spread of %d rounds "
+                + "| spectra/s (%d threads) |%n", rounds, threads));
+        md.append("|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f |%n", r.ion(), r.dElectrons(),
-                    6 * binomial(10, r.dElectrons() + 1), r.msPerSpectrumOneThread(), r.spectraPerSecondAllThreads()));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.0f %% | %.1f |%n", r.ion(), r.dElectrons(),
+                    6 * binomial(10, r.dElectrons() + 1), r.msPerSpectrumOneThread(), 100 * r.roundSpread(),
+                    r.spectraPerSecondAllThreads()));
         }
         double[] ms = results.stream().mapToDouble(Result::msPerSpectrumOneThread).sorted().toArray();
-        double median = ms.length % 2 == 1 ? ms[ms.length / 2] : 0.5 * (ms[ms.length / 2 - 1] + ms[ms.length / 2]);
         md.append(String.format(Locale.ROOT, "%nMedian over these %d ions: %.2f ms per spectrum on one thread "
-                + "(%d paper-domain D4h samples per ion; LAPACK/BLAS: %s).%n", ms.length, median, samples,
+                + "(%d paper-domain D4h samples per ion, timed in %d rounds, each ion's figure the median of its round means; "
+                + "LAPACK/BLAS: %s).%n", ms.length, median(ms), samples, rounds,
                 String.join("/", MultipletSolver.linearAlgebraBackends())));
         return md.toString();
+    }
+
+    /** The median of ascending values. */
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
     private static long binomial(int n, int k) {

@@ -39,8 +39,13 @@ final class BenchCommand implements Runnable {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--samples", defaultValue = "40", description = "spectra per ion and thread (default: 40)")
+        @Option(names = "--samples", defaultValue = "40",
+                description = "spectra per ion, timed once per round on one thread and once per thread on all "
+                        + "(default: 40)")
         int samples;
+        @Option(names = "--rounds", defaultValue = "5",
+                description = "one-thread rounds over every ion; each ion's figure is its median round (default: 5)")
+        int rounds;
         @Option(names = "--ions", defaultValue = "", description = "comma-separated ion keys (default: all 22)")
         String ions;
         @Option(names = "--threads", description = "threads for the throughput column (default: all cores)")
@@ -54,8 +59,8 @@ final class BenchCommand implements Runnable {
             List<String> ionList = ions.isBlank() ? AtomicDataTable.ionKeys()
                     : Arrays.stream(ions.split(",")).map(String::strip).toList();
             ionList.forEach(AtomicDataTable::ion);
-            List<EngineBenchmark.Result> results = EngineBenchmark.run(ionList, samples, threads);
-            String table = EngineBenchmark.table(results, samples, threads);
+            List<EngineBenchmark.Result> results = EngineBenchmark.run(ionList, samples, rounds, threads);
+            String table = EngineBenchmark.table(results, samples, rounds, threads);
             spec.commandLine().getOut().print(table);
             spec.commandLine().getOut().flush();
             if (!write.equals("none")) {
@@ -65,8 +70,8 @@ final class BenchCommand implements Runnable {
         }
 
         private void writeSection(Path file, String table) throws Exception {
-            BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples " + samples + "`"
-                    + (ions.isBlank() ? "" : " --ions " + ions), table);
+            BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples " + samples
+                    + (rounds == 5 ? "" : " --rounds " + rounds) + (ions.isBlank() ? "" : " --ions " + ions) + "`", table);
         }
     }
 

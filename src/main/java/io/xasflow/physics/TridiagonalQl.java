@@ -1,5 +1,9 @@
 package io.xasflow.physics;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -71,20 +75,18 @@ final class TridiagonalQl {
         solveAll(List.of(new TridiagonalQl(d, e, n, amplitudes, c, tolerance)));
     }
 
-    /** Solves the problems two at a time, their rotations interleaved. */
+    /**
+     * Solves the problems on two lanes, their rotations interleaved: each lane takes the next problem as soon as its
+     * own is solved, the largest first, so both chains stay busy until the end instead of the larger of a pair
+     * finishing alone (the 720- and 1512-state ions have one block twice as wide as the other four).
+     */
     static void solveAll(List<TridiagonalQl> problems) {
-        for (int k = 0; k + 1 < problems.size(); k += 2) {
-            solvePair(problems.get(k), problems.get(k + 1));
-        }
-        if (problems.size() % 2 == 1) {
-            problems.get(problems.size() - 1).solveRest();
-        }
-    }
-
-    private static void solvePair(TridiagonalQl first, TridiagonalQl second) {
-        boolean firstActive = first.nextSweep();
-        boolean secondActive = second.nextSweep();
-        while (firstActive && secondActive) {
+        List<TridiagonalQl> widestFirst = new ArrayList<>(problems);
+        widestFirst.sort(Comparator.comparingInt((TridiagonalQl problem) -> problem.n).reversed());
+        Deque<TridiagonalQl> queue = new ArrayDeque<>(widestFirst);
+        TridiagonalQl first = nextActive(queue);
+        TridiagonalQl second = nextActive(queue);
+        while (first != null && second != null) {
             Chain one = first.chain;
             Chain two = second.chain;
             int count = Math.min(one.i - first.l, two.i - second.l) + 1;
@@ -92,18 +94,27 @@ final class TridiagonalQl {
             for (int r = 0; r < count && going; r++) {
                 going = first.step(one) & second.step(two);
             }
-            if (first.sweepOver) {
-                firstActive = first.nextSweep();
+            if (first.sweepOver && !first.nextSweep()) {
+                first = nextActive(queue);
             }
-            if (second.sweepOver) {
-                secondActive = second.nextSweep();
+            if (second.sweepOver && !second.nextSweep()) {
+                second = nextActive(queue);
             }
         }
-        if (firstActive) {
-            first.solveRest();
-        } else if (secondActive) {
-            second.solveRest();
+        for (TridiagonalQl last = first != null ? first : second; last != null; last = nextActive(queue)) {
+            last.solveRest();
         }
+    }
+
+    /** The next queued problem with a sweep to run (its first one set up), or null when none is left. */
+    private static TridiagonalQl nextActive(Deque<TridiagonalQl> queue) {
+        while (!queue.isEmpty()) {
+            TridiagonalQl problem = queue.poll();
+            if (problem.nextSweep()) {
+                return problem;
+            }
+        }
+        return null;
     }
 
     /** Sets up the next sweep (Wilkinson shift from the top 2×2); false when every eigenvalue has converged. */

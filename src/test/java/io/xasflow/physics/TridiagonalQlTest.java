@@ -71,18 +71,22 @@ class TridiagonalQlTest {
         assertMatchesDense(d, e, randomVectors(random, d.length, 2));
     }
 
-    /** Interleaving is scheduling only: three problems solved together (a pair and one alone) equal each alone. */
+    /**
+     * Interleaving is scheduling only: five problems solved together (two lanes, each taking the next when its own is
+     * solved, one of them 1×1 and so solved on arrival) equal each solved alone.
+     */
     @Test
     void problemsSolvedTogetherEqualProblemsSolvedAlone() {
         SplittableRandom random = new SplittableRandom(14);
-        int[] sizes = {90, 57, 73};
-        double[][] d = new double[3][];
-        double[][] e = new double[3][];
-        double[][] x = new double[3][];
+        int[] sizes = {90, 57, 180, 1, 73};
+        int count = sizes.length;
+        double[][] d = new double[count][];
+        double[][] e = new double[count][];
+        double[][] x = new double[count][];
         List<TridiagonalQl> together = new ArrayList<>();
-        double[][] values = new double[3][];
-        double[][] amplitudes = new double[3][];
-        for (int k = 0; k < 3; k++) {
+        double[][] values = new double[count][];
+        double[][] amplitudes = new double[count][];
+        for (int k = 0; k < count; k++) {
             d[k] = random.doubles(sizes[k], -3, 3).toArray();
             e[k] = random.doubles(sizes[k], -1, 1).toArray();
             x[k] = randomVectors(random, sizes[k], k + 1);
@@ -91,7 +95,7 @@ class TridiagonalQlTest {
             together.add(new TridiagonalQl(values[k], e[k].clone(), sizes[k], amplitudes[k], k + 1, 1e-12));
         }
         TridiagonalQl.solveAll(together);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < count; k++) {
             double[] alone = d[k].clone();
             double[] aloneAmplitudes = x[k].clone();
             TridiagonalQl.solve(alone, e[k].clone(), sizes[k], aloneAmplitudes, k + 1, 1e-12);
