@@ -91,8 +91,8 @@ public final class EngineBenchmark {
     /** Markdown table plus the median over ions. */
     public static String table(List<Result> results, int samples, int rounds, int threads) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "| ion | 3d^n | final states | ms/spectrum (1 thread) | spread of %d rounds "
-                + "| spectra/s (%d threads) |%n", rounds, threads));
+        md.append(String.format(Locale.ROOT, "| ion | 3d^n | final states | ms/spectrum (1 thread) "
+                + "| spread of %d rounds | spectra/s (%d threads) |%n", rounds, threads));
         md.append("|---|---|---|---|---|---|\n");
         for (Result r : results) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.0f %% | %.1f |%n", r.ion(), r.dElectrons(),
@@ -101,8 +101,8 @@ public final class EngineBenchmark {
         }
         double[] ms = results.stream().mapToDouble(Result::msPerSpectrumOneThread).sorted().toArray();
         md.append(String.format(Locale.ROOT, "%nMedian over these %d ions: %.2f ms per spectrum on one thread "
-                + "(%d paper-domain D4h samples per ion, timed in %d rounds, each ion's figure the median of its round means; "
-                + "LAPACK/BLAS: %s).%n", ms.length, median(ms), samples, rounds,
+                + "(%d paper-domain D4h samples per ion, timed in %d rounds, each ion's figure the median of its round "
+                + "means; LAPACK/BLAS: %s).%n", ms.length, median(ms), samples, rounds,
                 String.join("/", MultipletSolver.linearAlgebraBackends())));
         return md.toString();
     }

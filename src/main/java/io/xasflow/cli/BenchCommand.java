@@ -71,7 +71,7 @@ final class BenchCommand implements Runnable {
 
         private void writeSection(Path file, String table) throws Exception {
             BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples " + samples
-                    + (rounds == 5 ? "" : " --rounds " + rounds) + (ions.isBlank() ? "" : " --ions " + ions) + "`", table);
+                    + " --rounds " + rounds + (ions.isBlank() ? "" : " --ions " + ions) + "`", table);
         }
     }
 
