@@ -13,5 +13,6 @@ OPENBLAS_NUM_THREADS=1 java -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoin
     -XX:StartFlightRecording=filename="$out/engine.jfr",settings=profile \
     -jar "$root/target/xasflow-0.1.0.jar" bench engine --samples "$samples" --ions "$ions" --threads 1 \
     --write "$out/bench.md" | grep '^|\|Median'
-jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample "$out/engine.jfr" > "$out/samples.txt"
+# jfr print keeps only 5 frames per stack by default, too few for the inclusive column.
+jfr print --stack-depth 256 --events jdk.ExecutionSample,jdk.NativeMethodSample "$out/engine.jfr" > "$out/samples.txt"
 /usr/bin/python3 "$root/scripts/jfr_hot_methods.py" "$out/samples.txt"
