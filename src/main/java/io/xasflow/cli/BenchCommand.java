@@ -1,6 +1,7 @@
 package io.xasflow.cli;
 
 import io.xasflow.bench.EngineBenchmark;
+import io.xasflow.bench.EngineComparison;
 import io.xasflow.inference.ExecutionProvider;
 import io.xasflow.inference.ModelManifest;
 import io.xasflow.inference.SessionSettings;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** Benchmarks; results print as a table and replace their section of docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Engine.class, BenchCommand.Inference.class})
+        subcommands = {BenchCommand.Engine.class, BenchCommand.EngineAb.class, BenchCommand.Inference.class})
 final class BenchCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -56,9 +57,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<String> ionList = ions.isBlank() ? AtomicDataTable.ionKeys()
-                    : Arrays.stream(ions.split(",")).map(String::strip).toList();
-            ionList.forEach(AtomicDataTable::ion);
+            List<String> ionList = parseIons(ions);
             List<EngineBenchmark.Result> results = EngineBenchmark.run(ionList, samples, rounds, threads);
             String table = EngineBenchmark.table(results, samples, rounds, threads);
             spec.commandLine().getOut().print(table);
@@ -73,6 +72,43 @@ final class BenchCommand implements Runnable {
             BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples " + samples
                     + " --rounds " + rounds + (ions.isBlank() ? "" : " --ions " + ions) + "`", table);
         }
+    }
+
+    @Command(name = "engine-ab", mixinStandardHelpOptions = true,
+            description = "This build's engine against another build's in one JVM, alternated per spectrum: per ion "
+                    + "the ratio of their times and the largest difference of their spectra.")
+    static final class EngineAb implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--baseline", required = true,
+                description = "the other build: its xasflow jar or its classes directory")
+        Path baseline;
+        @Option(names = "--samples", defaultValue = "100",
+                description = "spectra per ion and round, each computed by both builds (default: 100)")
+        int samples;
+        @Option(names = "--rounds", defaultValue = "6",
+                description = "rounds over every ion; each ion's ratio is its median round (default: 6)")
+        int rounds;
+        @Option(names = "--ions", defaultValue = "", description = "comma-separated ion keys (default: all 22)")
+        String ions;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> ionList = parseIons(ions);
+            List<EngineComparison.Result> results = EngineComparison.run(baseline, ionList, samples, rounds);
+            spec.commandLine().getOut().print(EngineComparison.table(baseline, results, samples, rounds));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** The ions of an --ions option, each checked; blank means all 22. */
+    private static List<String> parseIons(String ions) {
+        List<String> ionList = ions.isBlank() ? AtomicDataTable.ionKeys()
+                : Arrays.stream(ions.split(",")).map(String::strip).toList();
+        ionList.forEach(AtomicDataTable::ion);
+        return ionList;
     }
 
     @Command(name = "inference", mixinStandardHelpOptions = true,
