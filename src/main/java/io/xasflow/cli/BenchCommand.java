@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,15 +41,8 @@ final class BenchCommand implements Runnable {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--samples", defaultValue = "40",
-                description = "spectra per ion, timed once per round on one thread and once per thread on all "
-                        + "(default: 40)")
-        int samples;
-        @Option(names = "--rounds", defaultValue = "5",
-                description = "one-thread rounds over every ion; each ion's figure is its median round (default: 5)")
-        int rounds;
-        @Option(names = "--ions", defaultValue = "", description = "comma-separated ion keys (default: all 22)")
-        String ions;
+        @Mixin
+        Sampling sampling;
         @Option(names = "--threads", description = "threads for the throughput column (default: all cores)")
         int threads = Runtime.getRuntime().availableProcessors();
         @Option(names = "--write", defaultValue = "docs/benchmarks.md",
@@ -57,9 +51,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<String> ionList = parseIons(ions);
-            List<EngineBenchmark.Result> results = EngineBenchmark.run(ionList, samples, rounds, threads);
-            String table = EngineBenchmark.table(results, samples, rounds, threads);
+            List<EngineBenchmark.Result> results = EngineBenchmark.run(sampling.ionList(), sampling.samples,
+                    sampling.rounds, threads);
+            String table = EngineBenchmark.table(results, sampling.samples, sampling.rounds, threads);
             spec.commandLine().getOut().print(table);
             spec.commandLine().getOut().flush();
             if (!write.equals("none")) {
@@ -69,8 +63,9 @@ final class BenchCommand implements Runnable {
         }
 
         private void writeSection(Path file, String table) throws Exception {
-            BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples " + samples
-                    + " --rounds " + rounds + (ions.isBlank() ? "" : " --ions " + ions) + "`", table);
+            BenchCommand.writeSection(file, "Engine", START, END, "`./xasflow bench engine --samples "
+                    + sampling.samples + " --rounds " + sampling.rounds
+                    + (sampling.ions.isBlank() ? "" : " --ions " + sampling.ions) + "`", table);
         }
     }
 
@@ -84,31 +79,39 @@ final class BenchCommand implements Runnable {
         @Option(names = "--baseline", required = true,
                 description = "the other build: its xasflow jar or its classes directory")
         Path baseline;
-        @Option(names = "--samples", defaultValue = "100",
-                description = "spectra per ion and round, each computed by both builds (default: 100)")
-        int samples;
-        @Option(names = "--rounds", defaultValue = "6",
-                description = "rounds over every ion; each ion's ratio is its median round (default: 6)")
-        int rounds;
-        @Option(names = "--ions", defaultValue = "", description = "comma-separated ion keys (default: all 22)")
-        String ions;
+        @Mixin
+        Sampling sampling;
 
         @Override
         public Integer call() throws Exception {
-            List<String> ionList = parseIons(ions);
-            List<EngineComparison.Result> results = EngineComparison.run(baseline, ionList, samples, rounds);
-            spec.commandLine().getOut().print(EngineComparison.table(baseline, results, samples, rounds));
+            List<EngineComparison.Result> results = EngineComparison.run(baseline, sampling.ionList(),
+                    sampling.samples, sampling.rounds);
+            spec.commandLine().getOut().print(EngineComparison.table(baseline, results, sampling.samples,
+                    sampling.rounds));
             spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
-    /** The ions of an --ions option, each checked; blank means all 22. */
-    private static List<String> parseIons(String ions) {
-        List<String> ionList = ions.isBlank() ? AtomicDataTable.ionKeys()
-                : Arrays.stream(ions.split(",")).map(String::strip).toList();
-        ionList.forEach(AtomicDataTable::ion);
-        return ionList;
+    /** What both engine benchmarks time: which ions, how many samples of each, in how many rounds. */
+    static final class Sampling {
+        @Option(names = "--samples", defaultValue = "40",
+                description = "spectra per ion and round (the throughput column of `engine`: per thread) "
+                        + "(default: 40)")
+        int samples;
+        @Option(names = "--rounds", defaultValue = "5",
+                description = "one-thread rounds over every ion; each ion's figure is its median round (default: 5)")
+        int rounds;
+        @Option(names = "--ions", defaultValue = "", description = "comma-separated ion keys (default: all 22)")
+        String ions;
+
+        /** The ions, each checked; blank means all 22. */
+        List<String> ionList() {
+            List<String> ionList = ions.isBlank() ? AtomicDataTable.ionKeys()
+                    : Arrays.stream(ions.split(",")).map(String::strip).toList();
+            ionList.forEach(AtomicDataTable::ion);
+            return ionList;
+        }
     }
 
     @Command(name = "inference", mixinStandardHelpOptions = true,
