@@ -33,8 +33,6 @@ public final class EngineComparison {
     public record Result(String ion, double baselineMs, double currentMs, double ratio, double minRatio,
             double maxRatio, double maxDifference) {}
 
-    private static final long SEED = 20261124L;
-
     private EngineComparison() {}
 
     /**
@@ -49,8 +47,8 @@ public final class EngineComparison {
         Build current = Build.of(EngineComparison.class.getClassLoader());
         try (URLClassLoader loader = Build.loaderFor(baseline)) {
             Build other = Build.of(loader);
-            ParameterSampler sampler = new ParameterSampler(ParameterDomain.PAPER, SEED);
-            ParameterSampler warmUp = new ParameterSampler(ParameterDomain.PAPER, SEED + 1);
+            ParameterSampler sampler = new ParameterSampler(ParameterDomain.PAPER, EngineBenchmark.SEED);
+            ParameterSampler warmUp = new ParameterSampler(ParameterDomain.PAPER, EngineBenchmark.SEED + 1);
             for (int s = 0; s < samples; s++) {
                 for (String ion : ions) {
                     current.normalised(ion, warmUp.sample(s));
@@ -87,7 +85,8 @@ public final class EngineComparison {
                     ratios[round] = currentMs[k][round] / otherMs[k][round];
                 }
                 Arrays.sort(ratios);
-                results.add(new Result(ions.get(k), median(otherMs[k]), median(currentMs[k]), median(ratios),
+                results.add(new Result(ions.get(k), EngineBenchmark.median(otherMs[k]),
+                        EngineBenchmark.median(currentMs[k]), EngineBenchmark.median(ratios),
                         ratios[0], ratios[rounds - 1], maxDifference[k]));
             }
             return results;
@@ -107,7 +106,7 @@ public final class EngineComparison {
         boolean identical = results.stream().allMatch(r -> r.maxDifference() == 0);
         md.append(String.format(Locale.ROOT, "%nMedian ratio over these %d ions: %.3f (this build / %s; %d paper-domain"
                 + " D4h samples per ion and round, the builds alternated per sample in one JVM). Spectra %s.%n",
-                ratios.length, median(ratios), baseline, samples, identical ? "bit-identical"
+                ratios.length, EngineBenchmark.median(ratios), baseline, samples, identical ? "bit-identical"
                         : "differ (see the last column)"));
         return md.toString();
     }
@@ -123,13 +122,6 @@ public final class EngineComparison {
             max = Math.max(max, Math.abs(a[i] - b[i]));
         }
         return max;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
     /** One build's public engine entry points, reached by reflection so that any build with them can be compared. */
