@@ -1,4 +1,5 @@
-"""Where a served model misses: the spectra of a test set it gets worst, with their parameters.
+"""Where a served model misses: its I1, outlier share and SE max on a test set (r_a on a C4v set), and the spectra
+it gets worst, with their parameters.
 
     /usr/bin/python3 training/misses.py --ion V3+ --test data/V3+/test-oh [--models models-onnx] [--top 8]
 
@@ -34,8 +35,13 @@ def main():
         *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), args.ion, ds.params, "network", Path(work),
                                            args.models)
     se = metrics.spectral_error(served, ds.spectra)
-    print(f"{args.ion} on {args.test} ({len(se)} spectra): SE max {se.max() * 100:.1f} %, "
-          f"{int((se >= 0.1).sum())} at SE >= 10 %")
+    outliers = int((se >= metrics.OUTLIER_SE).sum())
+    line = (f"{args.ion} on {args.test} ({len(se)} spectra): I1 {metrics.interval_fractions(se)['I1'] * 100:.1f} %, "
+            f"SE max {se.max() * 100:.1f} %, {outliers} at SE >= 10 % ({outliers / len(se) * 100:.2f} %)")
+    if ds.meta["domain"] == "c4v":
+        _, r_a = metrics.c4v_profile(ds.params[:, 0], se)
+        line += f", r_a {r_a * 100:.0f} %"
+    print(line)
     print("index,se_percent," + ",".join(data.PARAMETER_NAMES))
     for i in np.argsort(-se)[:args.top]:
         print(f"{i},{se[i] * 100:.1f}," + ",".join(f"{v:.4g}" for v in ds.params[i]))
