@@ -34,10 +34,10 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), args.ion, ds.params, "network", Path(work),
                                            args.models)
-    se = metrics.spectral_error(served, ds.spectra)
-    outliers = int((se >= metrics.OUTLIER_SE).sum())
-    line = (f"{args.ion} on {args.test} ({len(se)} spectra): I1 {metrics.interval_fractions(se)['I1'] * 100:.1f} %, "
-            f"SE max {se.max() * 100:.1f} %, {outliers} at SE >= 10 % ({outliers / len(se) * 100:.2f} %)")
+    scores, se = metrics.summary(served, ds.spectra)
+    line = (f"{args.ion} on {args.test} ({scores['n']} spectra): I1 {scores['I1'] * 100:.1f} %, "
+            f"SE max {scores['se_max'] * 100:.1f} %, {scores['outliers']} at SE >= 10 % "
+            f"({scores['outliers'] / scores['n'] * 100:.2f} %)")
     if ds.meta["domain"] == "c4v":
         _, r_a = metrics.c4v_profile(ds.params[:, 0], se)
         line += f", r_a {r_a * 100:.0f} %"
