@@ -118,6 +118,20 @@ def load(folder, limit=None):
     return Dataset(params, spectra, meta, str(folder))
 
 
+def load_training(cfg):
+    """A run's spectra (`train_dir`, then `append_dir`) and its train/validation indices. `train_dir` gets the split
+    every earlier step on it had; the folders of `append_dir` are split on their own and added to both sides, so a
+    step that brings new data never trains on a spectrum an earlier step held out (the SE head fits on those)."""
+    if not cfg.append_dir:
+        ds = load(cfg.train_dir, cfg.train_limit or None)
+        return (ds,) + split(len(ds), cfg.seed, cfg.validation_fraction)
+    ds = load(f"{cfg.train_dir},{cfg.append_dir}", cfg.train_limit or None)
+    base = sum(source["count"] for source in ds.meta["sources"][:len(cfg.train_dir.split(","))])
+    train_idx, val_idx = split(base, cfg.seed, cfg.validation_fraction)
+    more_train, more_val = split(len(ds) - base, cfg.seed + 1, cfg.validation_fraction)
+    return ds, np.concatenate([train_idx, base + more_train]), np.concatenate([val_idx, base + more_val])
+
+
 def split(n, seed, validation_fraction=0.2):
     """The paper's 8:2 train/validation split, a fixed permutation from the seed."""
     order = np.random.default_rng(seed).permutation(n)

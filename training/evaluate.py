@@ -130,8 +130,7 @@ def evaluate(run, sets, report=None, write_docs=True):
     axis = meta["energy_axis"]
     energy = axis["start_ev"] + axis["step_ev"] * np.arange(int(axis["channels"]))
 
-    ds = data.load(cfg.train_dir, cfg.train_limit or None)
-    _, val_idx = data.split(len(ds), cfg.seed, cfg.validation_fraction)
+    ds, _, val_idx = data.load_training(cfg)
     results = {"ion": ion, "arch": cfg.arch, "run": cfg.name, "trained_domain": meta["domain"],
                "train_size": ckpt["train_size"], "epochs": ckpt["state"]["epoch"],
                "train_minutes": round(ckpt["state"]["seconds"] / 60, 1)}

@@ -62,7 +62,7 @@ def export(run, out_dir, file_stem=None):
 
     metrics_path = Path(run) / "metrics.json"
     metrics = headline(json.loads(metrics_path.read_text())) if metrics_path.exists() else {}
-    ds = data.load(cfg.train_dir, cfg.train_limit or None)
+    ds = data.load_training(cfg)[0]
     props = {
         "ion": ion,
         "architecture": cfg.arch,

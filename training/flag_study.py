@@ -61,8 +61,7 @@ def main():
     folder = ROOT / "data" / args.ion
     net, cfg, ckpt = load_run(args.run)
     lo, hi = [float(v) for v in ckpt["meta"]["domain_min"]], [float(v) for v in ckpt["meta"]["domain_max"]]
-    ds = data.load(cfg.train_dir, cfg.train_limit or None)
-    _, val_idx = data.split(len(ds), cfg.seed, cfg.validation_fraction)
+    ds, _, val_idx = data.load_training(cfg)
     held = [residuals(net, ds.params[val_idx], ds.spectra[val_idx])]
     del ds
     held += [residuals(net, d.params, d.spectra) for d in (data.load(folder / f) for f in args.fit.split(","))]

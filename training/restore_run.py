@@ -32,7 +32,7 @@ def restore(onnx_path, runs_dir=None, accept_regenerated=False):
         values["runs_dir"] = runs_dir
     known = set(TrainConfig.__dataclass_fields__)
     cfg = TrainConfig(**{k: v for k, v in values.items() if k in known})
-    ds = data.load(cfg.train_dir, cfg.train_limit or None)
+    ds = data.load_training(cfg)[0]
     match = data.same_data(ds, props)
     legacy = "dataset_params_hash" not in props  # exported before the rounding-proof fingerprints
     if match is None and legacy and accept_regenerated and len(ds) == int(props["dataset_size"]):

@@ -216,6 +216,35 @@ class SameDataTest(unittest.TestCase):
         self.assertIsNone(data.same_data(self.with_spectra(self.ds.spectra + np.float32(3e-6)), bare))
 
 
+def write_shards(folder, domain, seed, params):
+    """A dataset folder as `./xasflow generate` writes it: one shard, spectra derived from the parameters."""
+    folder.mkdir(parents=True)
+    meta = dict(META, domain=domain, seed=seed, first_index=0)
+    spectra = np.repeat(params[:, :1], 501, axis=1)
+    np.savez(folder / "shard-00000.npz", params=params, spectra=spectra,
+             metadata_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+
+class AppendedDataTest(unittest.TestCase):
+    def test_appended_folders_leave_the_earlier_split_as_it_was_and_split_on_their_own(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            base, more = Path(tmp) / "train-extended", Path(tmp) / "train-oh-edges"
+            lo, hi = np.array(META["domain_min"]), np.array(META["domain_max"])
+            inside = lambda fractions: (lo + fractions[:, None] * (hi - lo)).astype(np.float32)  # noqa: E731
+            write_shards(base, "extended", 1, inside(np.linspace(0, 1, 50)))
+            write_shards(more, "oh-edges", 16, inside(np.full(20, 0.5)))
+            before = TrainConfig(train_dir=str(base))
+            after = TrainConfig(train_dir=str(base), append_dir=str(more))
+            _, train_before, val_before = data.load_training(before)
+            ds, train_after, val_after = data.load_training(after)
+            self.assertEqual(70, len(ds))
+            np.testing.assert_array_equal(val_before, val_after[:len(val_before)])  # still held out
+            np.testing.assert_array_equal(train_before, train_after[:len(train_before)])
+            self.assertEqual((16, 4), (len(train_after) - 40, len(val_after) - 10))  # the new folder's own 8:2
+            self.assertEqual(set(range(70)), set(train_after) | set(val_after))
+            self.assertFalse(set(train_after) & set(val_after))
+
+
 class MetricsTest(unittest.TestCase):
     def test_spectral_error_and_intervals(self):
         a = np.ones((4, 501))
@@ -378,7 +407,8 @@ class PipelinePlanTest(unittest.TestCase):
             names = set()
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
-                self.assertNotIn("{ion}", cfg.name + cfg.train_dir, f"{ion} {step}: placeholder left")
+                placed = cfg.name + cfg.train_dir + cfg.append_dir
+                self.assertNotIn("{ion}", placed, f"{ion} {step}: placeholder left")
                 self.assertIn(cfg.arch, models.ARCHITECTURES)
                 self.assertEqual("init.onnx" if i else "", cfg.init_onnx, f"{ion} {step}: chained from the step before")
                 names.add(cfg.name)
@@ -442,8 +472,8 @@ class PipelinePlanTest(unittest.TestCase):
 
         plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 5,
                              "test_count": 3, "fit_count": 2},
-                "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6}}}
-        seeds = {domain: seed for _, domain, seed in pipeline.EXTRA_SLICES}
+                "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6, "edges_count": 7}}}
+        seeds = {domain: seed for _, domain, seed in pipeline.EXTRA_SLICES + pipeline.APPENDED_SLICES}
         self.assertEqual(len(set(seeds.values())), len(seeds))  # no two slices share a seed
         for ion, slices in (("V2+", {"cold": 4}), ("Fe2+", {"cold": 4, "oh-steep": 6}), ("Ti2+", {})):
             engine = Recorder()
@@ -453,6 +483,9 @@ class PipelinePlanTest(unittest.TestCase):
                 self.assertEqual(domain in slices,
                                  (domain, slices.get(domain), seeds[domain], f"train-{domain}") in engine.calls,
                                  (ion, domain))
+            made = [call for call in engine.calls if call[0] == "oh-edges"]  # made for a late step, not for every one
+            self.assertEqual([("oh-edges", 7, seeds["oh-edges"], "train-oh-edges")] if ion == "Fe2+" else [], made)
+            self.assertNotIn(Path("data") / ion / "train-oh-edges", train_dirs)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ class TrainConfig:
     name: str = "run"                      # run folder under runs_dir; checkpoints and logs live there
     arch: str = "voigt-mlp"                # one of model.ARCHITECTURES
     train_dir: str = ""                    # engine shards (./xasflow generate --out ...)
+    append_dir: str = ""                   # shards added after train_dir's split (data.load_training)
     train_limit: int = 0                   # use only the first N spectra (0 = all): data-size curves
     validation_fraction: float = 0.2       # the paper's 8:2 split
     seed: int = 7                          # weights, split and batch order all follow from it
@@ -157,8 +158,7 @@ def train(cfg):
     torch.set_num_threads(cfg.threads)
     run = Path(cfg.runs_dir) / cfg.name
     run.mkdir(parents=True, exist_ok=True)
-    ds = data.load(cfg.train_dir, cfg.train_limit or None)
-    train_idx, val_idx = data.split(len(ds), cfg.seed, cfg.validation_fraction)
+    ds, train_idx, val_idx = data.load_training(cfg)
     x_train, y_train = ds.params[train_idx], ds.spectra[train_idx]
     x_val, y_val = ds.params[val_idx], ds.spectra[val_idx]
 

@@ -225,8 +225,7 @@ def run_uncertainty(run, fit_extra, tests, seed=11):
     net, cfg, ckpt = load_run(run)
     meta = ckpt["meta"]
     lo, hi = [float(v) for v in meta["domain_min"]], [float(v) for v in meta["domain_max"]]
-    ds = data.load(cfg.train_dir, cfg.train_limit or None)
-    _, val_idx = data.split(len(ds), cfg.seed, cfg.validation_fraction)
+    ds, _, val_idx = data.load_training(cfg)
     x_val, y_val = ds.params[val_idx], ds.spectra[val_idx]
     del ds
     held_out = [(x_val, y_val)] + [(d.params, d.spectra) for d in map(data.load, fit_extra)]

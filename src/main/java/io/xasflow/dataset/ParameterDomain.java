@@ -15,13 +15,16 @@ import java.util.Locale;
  * (docs/training.md, "Thermal inputs"). {@code oh-steep} is a training slice of the Oh box whose Dq sits where the
  * spectrum changes fastest along Dq ({@link SteepestFieldSampler}): the spin crossovers and the cold corner;
  * {@code extended-steep} does the same in the extended box along Dq, Ds or Dt: the level crossings of D4h where the
- * moved line meets one, else the fastest smooth change.
+ * moved line meets one, else the fastest smooth change. {@code oh-edges} is a training slice of the Oh box drawn from
+ * the arcsine density on every range, which puts 29 % of each parameter's samples within 5 % of the range from a
+ * bound (uniform: 10 %): the networks' worst Oh spectra sit with several parameters at once near a bound.
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
     EXTENDED(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     OH(0, 0.2, 0, 0, 0, 0),
     OH_STEEP(0, 0.2, 0, 0, 0, 0),
+    OH_EDGES(0, 0.2, 0, 0, 0, 0),
     EXTENDED_STEEP(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     C4V(-0.2, 0, 0, 0, 0, 0),
     BEYOND(new double[] {-0.35, -2.0, -1.2, 0.4, 0.4, 1, 0.03, 0.2, 0.2},
@@ -85,9 +88,17 @@ public enum ParameterDomain {
         };
     }
 
+    /** Whether the unit draws go through the arcsine map u -> sin²(πu/2), which crowds them at both bounds. */
+    public boolean atEdges() {
+        return this == OH_EDGES;
+    }
+
     /** How sample i is drawn, for the shards' metadata. */
     String samplingNote() {
         String uniform = "uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)";
+        if (atEdges()) {
+            return uniform + ", each unit draw u mapped to sin²(πu/2) (arcsine density) before scaling to the box";
+        }
         return atSteepestField() ? uniform + ", then Dq, Ds or Dt (of those with a range; sample i moves axis i mod"
                 + " their count) moved to the largest change between " + steepScanIntervals() + " equal intervals, then by"
                 + " halvings of that interval down to " + SteepestFieldSampler.RESOLUTION_EV + " eV towards the larger"

@@ -3,8 +3,9 @@ package io.xasflow.dataset;
 import java.util.SplittableRandom;
 
 /**
- * Uniform samples of a {@link ParameterDomain}, where sample i depends only on (seed, i): any split of the index range
- * over shards and threads yields the same dataset.
+ * Uniform samples of a {@link ParameterDomain} (arcsine-distributed on each range where the domain asks for its edges),
+ * where sample i depends only on (seed, i): any split of the index range over shards and threads yields the same
+ * dataset.
  */
 public final class ParameterSampler implements SampleSource {
     private final ParameterDomain domain;
@@ -22,6 +23,10 @@ public final class ParameterSampler implements SampleSource {
         double[] unit = new double[9];
         for (int d = 0; d < 9; d++) {
             unit[d] = random.nextDouble();
+            if (domain.atEdges()) {
+                double s = Math.sin(0.5 * Math.PI * unit[d]);
+                unit[d] = s * s;
+            }
         }
         return domain.scale(unit);
     }
