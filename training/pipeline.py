@@ -14,7 +14,7 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
 
 Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
 and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
-(training/configs/*.json, `{ion}` replaced by the ion); a later step starts from the previous step's weights, the
+(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder); a later step starts from the previous step's weights, the
 first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same
 run is built before the ions that start from it.
 """
@@ -95,10 +95,12 @@ def make_data(engine, ion, p, folder):
     return train_dirs, tests, fits
 
 
-def step_config(path, ion, train_dirs, init_onnx, threads=None):
+def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("data")):
     """A step's TrainConfig; without its own train_dir it trains on all of the ion's training folders. `threads`
-    (torch threads) overrides the config's: it changes the speed, not the result's recipe (resumable either way)."""
-    values = json.loads(Path(path).read_text().replace("{ion}", ion))
+    (torch threads) overrides the config's: it changes the speed, not the result's recipe (resumable either way).
+    A folder the step names itself is written `{data}/{ion}/…`, so that it follows `--data`."""
+    text = Path(path).read_text().replace("{ion}", ion).replace("{data}", data_root.as_posix())
+    values = json.loads(text)
     values.setdefault("train_dir", ",".join(str(d) for d in train_dirs))  # a step may train on part of the data
     if init_onnx:
         values["init_onnx"] = str(init_onnx)
@@ -152,7 +154,7 @@ def build_ion(ion, plan, data_root, engine, say, flags_only=False, train_threads
     train_dirs, tests, fits = make_data(engine, ion, p, data_root / ion)
     init, run = warm_start(ion, p), None
     for i, step in enumerate(p["steps"], 1):
-        cfg = step_config(step, ion, train_dirs, init, train_threads)
+        cfg = step_config(step, ion, train_dirs, init, train_threads, data_root)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed
             run = Path(cfg.runs_dir) / cfg.name
             if i == len(p["steps"]) and not finished(run, cfg):

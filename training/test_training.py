@@ -408,7 +408,7 @@ class PipelinePlanTest(unittest.TestCase):
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
                 placed = cfg.name + cfg.train_dir + cfg.append_dir
-                self.assertNotIn("{ion}", placed, f"{ion} {step}: placeholder left")
+                self.assertNotIn("{", placed, f"{ion} {step}: placeholder left")
                 self.assertIn(cfg.arch, models.ARCHITECTURES)
                 self.assertEqual("init.onnx" if i else "", cfg.init_onnx, f"{ion} {step}: chained from the step before")
                 names.add(cfg.name)
@@ -459,6 +459,14 @@ class PipelinePlanTest(unittest.TestCase):
         self.assertEqual("data/Ti2+/train-extended,data/Ti2+/train-oh", cfg.train_dir)
         own = pipeline.step_config(pipeline.ROOT / "training/configs/paper.json", "Ti2+", [Path("x")], None)
         self.assertEqual("data/Ti2+/train-paper", own.train_dir)
+
+    def test_a_step_that_names_its_own_folder_follows_the_data_folder(self):
+        import pipeline
+        step = pipeline.ROOT / "training/configs/edges-ft.json"
+        elsewhere = pipeline.step_config(step, "Cr2+", [Path("/scratch/Cr2+/train-extended")], None,
+                                         data_root=Path("/scratch"))
+        self.assertEqual("/scratch/Cr2+/train-oh-edges", elsewhere.append_dir)
+        self.assertEqual("data/Cr2+/train-oh-edges", pipeline.step_config(step, "Cr2+", [Path("x")], None).append_dir)
 
     def test_a_plan_with_cold_or_steep_count_adds_those_slices_to_the_training_folders(self):
         import pipeline
