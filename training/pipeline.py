@@ -6,8 +6,8 @@
 
 Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
   train-<domain> (seed 1) plus the Oh and C4v slices train-oh / train-c4v (seeds 12, 13) and, if the plan asks,
-  train-cold / train-oh-steep (seeds 14, 15): the training data; train-oh-edges (seed 16), if the plan asks, for
-  the steps whose `append_dir` names it;
+  train-cold / train-oh-steep (seeds 14, 15): the training data; train-oh-edges and train-oh-steep-edges (seeds
+  16, 17), if the plan asks, for the steps whose `append_dir` names them;
   test-d4h / test-oh / test-c4v / test-beyond (seeds 1001–1004): the held-out test sets of docs/accuracy.md;
   fit-beyond / fit-oh / fit-c4v / fit-paper / fit-beyond-2 / fit-oh-2 / fit-c4v-2 (seeds 21–27): held-out sets the
   SE head is fitted on, never tested on.
@@ -43,8 +43,9 @@ SLICE_SEEDS = (("oh", 12), ("c4v", 13))
 # the Oh box with Dq on the spectrum's steepest change (the spin crossovers)
 EXTRA_SLICES = (("cold_count", "cold", 14), ("steep_count", "oh-steep", 15))
 # slices a plan may add for a late step only: made here, named by that step's `append_dir`, outside the folders every
-# step trains on (the Oh box crowded at every bound, where the networks' worst Oh spectra sit)
-APPENDED_SLICES = (("edges_count", "oh-edges", 16),)
+# step trains on (the Oh box crowded at every bound, where the networks' worst Oh spectra sit; the same with Dq on
+# the spin crossover)
+APPENDED_SLICES = (("edges_count", "oh-edges", 16), ("steep_edges_count", "oh-steep-edges", 17))
 
 
 class Engine:

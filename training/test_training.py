@@ -480,7 +480,8 @@ class PipelinePlanTest(unittest.TestCase):
 
         plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 5,
                              "test_count": 3, "fit_count": 2},
-                "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6, "edges_count": 7}}}
+                "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6, "edges_count": 7,
+                                                                  "steep_edges_count": 8}}}
         seeds = {domain: seed for _, domain, seed in pipeline.EXTRA_SLICES + pipeline.APPENDED_SLICES}
         self.assertEqual(len(set(seeds.values())), len(seeds))  # no two slices share a seed
         for ion, slices in (("V2+", {"cold": 4}), ("Fe2+", {"cold": 4, "oh-steep": 6}), ("Ti2+", {})):
@@ -491,9 +492,10 @@ class PipelinePlanTest(unittest.TestCase):
                 self.assertEqual(domain in slices,
                                  (domain, slices.get(domain), seeds[domain], f"train-{domain}") in engine.calls,
                                  (ion, domain))
-            made = [call for call in engine.calls if call[0] == "oh-edges"]  # made for a late step, not for every one
-            self.assertEqual([("oh-edges", 7, seeds["oh-edges"], "train-oh-edges")] if ion == "Fe2+" else [], made)
-            self.assertNotIn(Path("data") / ion / "train-oh-edges", train_dirs)
+            for domain, count in (("oh-edges", 7), ("oh-steep-edges", 8)):  # made for a late step, not for every one
+                made = [call for call in engine.calls if call[0] == domain]
+                self.assertEqual([(domain, count, seeds[domain], f"train-{domain}")] if ion == "Fe2+" else [], made)
+                self.assertNotIn(Path("data") / ion / f"train-{domain}", train_dirs)
 
 
 if __name__ == "__main__":

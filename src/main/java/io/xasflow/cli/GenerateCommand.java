@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** Training and test data from the engine, as resumable .npz shards. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Samples the parameter domain uniformly (oh-steep, extended-steep: the crystal field on the steepest",
-            "spectral change; oh-edges: every range crowded at its bounds)",
+            "spectral change; oh-edges: every range crowded at its bounds; oh-steep-edges: both)",
             "and writes engine spectra as .npz shards",
             "(params float32 [N,9], spectra float32 [N,501] box-normalised, raw_total float32 [N], metadata).",
             "Existing complete shards are kept, so an interrupted run resumes; same seed, same bytes, any --threads."})
@@ -27,6 +27,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", required = true, description = "sampling seed") long seed;
     @Option(names = "--domain", defaultValue = "paper",
             description = "paper | extended | oh | c4v | beyond | cold | oh-steep | extended-steep | oh-edges"
+                    + " | oh-steep-edges"
                     + " (default: paper)")
     String domain;
     @Option(names = "--out", required = true, description = "output folder, e.g. data/Ni2+/train") Path out;

@@ -18,6 +18,8 @@ import java.util.Locale;
  * moved line meets one, else the fastest smooth change. {@code oh-edges} is a training slice of the Oh box drawn from
  * the arcsine density on every range, which puts 29 % of each parameter's samples within 5 % of the range from a
  * bound (uniform: 10 %): the networks' worst Oh spectra sit with several parameters at once near a bound.
+ * {@code oh-steep-edges} combines the two: the arcsine draws of {@code oh-edges}, then Dq moved onto the steepest
+ * change as in {@code oh-steep} (a spin crossover with S1, temperature or widths at a bound).
  */
 public enum ParameterDomain {
     PAPER(0, 0.2, -1.4, 1.4, -0.8, 0.8),
@@ -25,6 +27,7 @@ public enum ParameterDomain {
     OH(0, 0.2, 0, 0, 0, 0),
     OH_STEEP(0, 0.2, 0, 0, 0, 0),
     OH_EDGES(0, 0.2, 0, 0, 0, 0),
+    OH_STEEP_EDGES(0, 0.2, 0, 0, 0, 0),
     EXTENDED_STEEP(-0.2, 0.2, -1.4, 1.4, -0.8, 0.8),
     C4V(-0.2, 0, 0, 0, 0, 0),
     BEYOND(new double[] {-0.35, -2.0, -1.2, 0.4, 0.4, 1, 0.03, 0.2, 0.2},
@@ -82,7 +85,7 @@ public enum ParameterDomain {
      */
     int steepScanIntervals() {
         return switch (this) {
-            case OH_STEEP -> 1;
+            case OH_STEEP, OH_STEEP_EDGES -> 1;
             case EXTENDED_STEEP -> 16;
             default -> 0;
         };
@@ -90,19 +93,20 @@ public enum ParameterDomain {
 
     /** Whether the unit draws go through the arcsine map u -> sin²(πu/2), which crowds them at both bounds. */
     public boolean atEdges() {
-        return this == OH_EDGES;
+        return this == OH_EDGES || this == OH_STEEP_EDGES;
     }
 
     /** How sample i is drawn, for the shards' metadata. */
     String samplingNote() {
-        String uniform = "uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)";
+        String drawn = "uniform; sample i from SplittableRandom(seed*0x9E3779B97F4A7C15 + i)";
         if (atEdges()) {
-            return uniform + ", each unit draw u mapped to sin²(πu/2) (arcsine density) before scaling to the box";
+            drawn += ", each unit draw u mapped to sin²(πu/2) (arcsine density) before scaling to the box";
         }
-        return atSteepestField() ? uniform + ", then Dq, Ds or Dt (of those with a range; sample i moves axis i mod"
+        return atSteepestField() ? drawn + ", then Dq, Ds or Dt (of those with a range; sample i moves axis i mod"
                 + " their count) moved to the largest change between " + steepScanIntervals() + " equal intervals, then by"
                 + " halvings of that interval down to " + SteepestFieldSampler.RESOLUTION_EV + " eV towards the larger"
-                + " spectral change, placed in the last interval by its uniform draw" : uniform;
+                + " spectral change, placed in the last interval by its " + (atEdges() ? "mapped" : "uniform") + " draw"
+                : drawn;
     }
 
     public double[] min() {

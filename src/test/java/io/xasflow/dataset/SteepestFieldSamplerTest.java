@@ -36,6 +36,20 @@ class SteepestFieldSamplerTest {
         }
     }
 
+    /** oh-steep-edges: the arcsine draws of oh-edges, then Dq placed exactly as oh-steep places it. */
+    @Test
+    void steepEdgesKeepTheArcsineDrawsAndPlaceDqAsOhSteepDoes() {
+        SampleSource steepEdges = SampleSource.of("Co3+", ParameterDomain.OH_STEEP_EDGES, 5);
+        ParameterSampler edges = new ParameterSampler(ParameterDomain.OH_EDGES, 5);
+        for (long i = 0; i < 3; i++) {
+            double[] drawn = edges.sample(i);
+            double[] placed = steepEdges.sample(i);
+            assertArrayEquals(Arrays.copyOfRange(drawn, 1, 9), Arrays.copyOfRange(placed, 1, 9), "sample " + i);
+            double dq = sampler("Co3+", ParameterDomain.OH_STEEP).steepest(drawn, 0, drawn[0] / 0.2);
+            assertEquals(dq, placed[0], 0, "sample " + i);
+        }
+    }
+
     @Test
     void halvesEachRangeDownToTheResolution() {
         assertEquals(7, SteepestFieldSampler.halvings(0.2));
