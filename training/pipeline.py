@@ -14,9 +14,9 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
 
 Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
 and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
-(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder); a later step starts from the previous step's weights, the
-first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same
-run is built before the ions that start from it.
+(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder); a later step starts from
+the previous step's weights, the first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed
+model; a donor named in the same run is built before the ions that start from it.
 """
 import argparse
 import json
