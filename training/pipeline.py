@@ -14,7 +14,8 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
 
 Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
 and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
-(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder); a later step starts from
+(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder; most extend
+se-voigt-lines.json, the network and loss they share); a later step starts from
 the previous step's weights, the first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed
 model; a donor named in the same run is built before the ions that start from it.
 """
@@ -100,8 +101,10 @@ def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("
     """A step's TrainConfig; without its own train_dir it trains on all of the ion's training folders. `threads`
     (torch threads) overrides the config's: it changes the speed, not the result's recipe (resumable either way).
     A folder the step names itself is written `{data}/{ion}/…`, so that it follows `--data`."""
-    text = Path(path).read_text().replace("{ion}", ion).replace("{data}", data_root.as_posix())
-    values = json.loads(text)
+    def fill(value):
+        return value.replace("{ion}", ion).replace("{data}", data_root.as_posix()) if isinstance(value, str) else value
+
+    values = {key: fill(value) for key, value in trainer.read_config(path).items()}
     values.setdefault("train_dir", ",".join(str(d) for d in train_dirs))  # a step may train on part of the data
     if init_onnx:
         values["init_onnx"] = str(init_onnx)

@@ -468,6 +468,32 @@ class PipelinePlanTest(unittest.TestCase):
         self.assertEqual("/scratch/Cr2+/train-oh-edges", elsewhere.append_dir)
         self.assertEqual("data/Cr2+/train-oh-edges", pipeline.step_config(step, "Cr2+", [Path("x")], None).append_dir)
 
+    def test_a_config_that_extends_another_takes_its_fields_and_changes_only_its_own(self):
+        import pipeline
+        import train
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "base.json").write_text('{"arch": "voigt-lines", "epochs": 5, "lr": 0.1, "name": "base"}')
+            (Path(tmp) / "mid.json").write_text('{"extends": "base.json", "lr": 0.2, "name": "{ion}-mid"}')
+            (Path(tmp) / "step.json").write_text('{"extends": "mid.json", "append_dir": "{data}/{ion}/more"}')
+            cfg = pipeline.step_config(Path(tmp) / "step.json", "Ti2+", [Path("x")], None)
+            self.assertEqual(("voigt-lines", 5, 0.2, "Ti2+-mid", "data/Ti2+/more"),
+                             (cfg.arch, cfg.epochs, cfg.lr, cfg.name, cfg.append_dir))
+            direct = train.parse_config(["--config", str(Path(tmp) / "mid.json"), "--train-dir", "x", "--epochs", "7"])
+            self.assertEqual((5 + 2, 0.2, "voigt-lines"), (direct.epochs, direct.lr, direct.arch))
+
+    def test_a_config_extending_a_missing_file_or_itself_stops_naming_the_file(self):
+        import train
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "orphan.json").write_text('{"extends": "gone.json", "epochs": 5}')
+            (Path(tmp) / "a.json").write_text('{"extends": "b.json"}')
+            (Path(tmp) / "b.json").write_text('{"extends": "a.json"}')
+            with self.assertRaises(SystemExit) as missing:
+                train.read_config(Path(tmp) / "orphan.json")
+            self.assertIn("gone.json", str(missing.exception))
+            with self.assertRaises(SystemExit) as cycle:
+                train.read_config(Path(tmp) / "a.json")
+            self.assertIn("cycle", str(cycle.exception))
+
     def test_a_plan_with_cold_or_steep_count_adds_those_slices_to_the_training_folders(self):
         import pipeline
 

@@ -2,7 +2,8 @@
 
     /usr/bin/python3 training/train.py --config training/configs/ni2-voigt-mlp.json [--key value ...]
 
-Every TrainConfig field can be set in the JSON config or overridden on the command line.
+Every TrainConfig field can be set in the JSON config or overridden on the command line. A config may start from
+another with `"extends": "<file beside it>"` and name only the fields it changes.
 """
 import argparse
 import dataclasses
@@ -56,6 +57,23 @@ class TrainConfig:
     runs_dir: str = "data/runs"
 
 
+def read_config(path, _seen=()):
+    """A config file's TrainConfig fields, those of the file it `extends` first (recursively, relative to its folder)."""
+    path = Path(path)
+    values = json.loads(path.read_text())
+    base = values.pop("extends", None)
+    if base is None:
+        return values
+    base_path = path.parent / base
+    if not base_path.is_file():
+        raise SystemExit(f"error: {path}: extends '{base}', but {base_path} does not exist")
+    if base_path.resolve() in _seen:
+        raise SystemExit(f"error: {path}: extends '{base}', which extends {path.name} again (a cycle)")
+    merged = read_config(base_path, _seen + (path.resolve(),))
+    merged.update(values)
+    return merged
+
+
 def parse_config(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", help="JSON file with TrainConfig fields")
@@ -65,7 +83,7 @@ def parse_config(argv=None):
     args = parser.parse_args(argv)
     values = {}
     if args.config:
-        values.update(json.loads(Path(args.config).read_text()))
+        values.update(read_config(args.config))
     values.update({k: v for k, v in vars(args).items() if k != "config" and v is not None})
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = set(values) - known
