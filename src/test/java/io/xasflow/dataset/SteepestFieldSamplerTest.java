@@ -45,7 +45,9 @@ class SteepestFieldSamplerTest {
             double[] drawn = edges.sample(i);
             double[] placed = steepEdges.sample(i);
             assertArrayEquals(Arrays.copyOfRange(drawn, 1, 9), Arrays.copyOfRange(placed, 1, 9), "sample " + i);
-            double dq = sampler("Co3+", ParameterDomain.OH_STEEP).steepest(drawn, 0, drawn[0] / 0.2);
+            ParameterDomain oh = ParameterDomain.OH_STEEP;
+            double position = (drawn[0] - oh.min()[0]) / (oh.max()[0] - oh.min()[0]);
+            double dq = sampler("Co3+", oh).steepest(drawn, 0, position);
             assertEquals(dq, placed[0], 0, "sample " + i);
         }
     }
