@@ -12,12 +12,12 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
   fit-beyond / fit-oh / fit-c4v / fit-paper / fit-beyond-2 / fit-oh-2 / fit-c4v-2 (seeds 21–27): held-out sets the
   SE head is fitted on, never tested on.
 
-Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations
-and exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
+Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations and
+exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
 (training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder; most extend
-se-voigt-lines.json, the network and loss they share); a later step starts from
-the previous step's weights, the first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed
-model; a donor named in the same run is built before the ions that start from it.
+se-voigt-lines.json, the network and loss they share); a later step starts from the previous step's weights, the
+first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same run
+is built before the ions that start from it.
 """
 import argparse
 import json

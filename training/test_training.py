@@ -481,6 +481,17 @@ class PipelinePlanTest(unittest.TestCase):
             direct = train.parse_config(["--config", str(Path(tmp) / "mid.json"), "--train-dir", "x", "--epochs", "7"])
             self.assertEqual((5 + 2, 0.2, "voigt-lines"), (direct.epochs, direct.lr, direct.arch))
 
+    def test_the_steep_edges_step_is_the_edges_step_on_its_own_folder(self):
+        import dataclasses
+        import pipeline
+        configs = pipeline.ROOT / "training/configs"
+        edges, steep = (dataclasses.asdict(pipeline.step_config(configs / name, "Cr2+", [Path("x")], "init.onnx"))
+                        for name in ("edges-ft.json", "steep-edges-ft.json"))
+        self.assertEqual(("Cr2+-steep-edges-ft", "data/Cr2+/train-oh-steep-edges"), (steep["name"], steep["append_dir"]))
+        self.assertEqual({k: v for k, v in edges.items() if k not in ("name", "append_dir")},
+                         {k: v for k, v in steep.items() if k not in ("name", "append_dir")})
+        self.assertEqual(("se", 12, 1), (edges["loss"], edges["epochs"], edges["thermal_inputs"]))
+
     def test_a_config_extending_a_missing_file_or_itself_stops_naming_the_file(self):
         import train
         with tempfile.TemporaryDirectory() as tmp:
