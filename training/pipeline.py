@@ -17,7 +17,9 @@ exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the pl
 (training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder; most extend
 se-voigt-lines.json, the network and loss they share); a later step starts from the previous step's weights, the
 first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same run
-is built before the ions that start from it.
+is built before the ions that start from it. A donor may be an interim build (`plan["interim"]`, e.g. `Co2+@1`: the
+Co2+ that Ni3+ started from before Co2+ was rebuilt warm from Ni3+); it is trained, never committed, and always built
+before its receiver.
 """
 import argparse
 import json
@@ -64,14 +66,30 @@ class Engine:
                        check=True, cwd=ROOT, env=env)
 
 
-def plan_for(plan, ion):
+def plan_for(plan, key):
+    """An ion's plan (defaults, then its entry), or an interim build's: `plan["interim"]["Co2+@1"]` names its `ion`."""
     p = dict(plan["defaults"])
-    p.update(plan.get("ions", {}).get(ion, {}))
+    p.update(plan.get("ions", {}).get(key, {}))
+    p.update(plan.get("interim", {}).get(key, {}))
     return p
 
 
-def make_data(engine, ion, p, folder):
-    """Every data set of one ion; returns (training folders, test sets, fit sets)."""
+def is_interim(plan, key):
+    """An interim build trains like an ion but is never committed: it exists only as a warm start for another ion
+    (it breaks a cycle, e.g. Co2+@1 → Ni3+ → Co2+: each d7 ion's committed model started from the other's)."""
+    return key in plan.get("interim", {})
+
+
+def interim_model(plan, key, data_root=Path("data")):
+    """Where an interim build's network is: its last step's run, exported for the next step's warm start."""
+    p = plan_for(plan, key)
+    cfg = step_config(p["steps"][-1], key, [], None, data_root=data_root)
+    return Path(cfg.runs_dir) / cfg.name / "init" / f"{p['ion']}.onnx"
+
+
+def make_data(engine, ion, p, folder, held_out=True):
+    """Every data set of one ion; returns (training folders, test sets, fit sets). Without `held_out` (an interim
+    build: never evaluated) only the training folders."""
     train_dirs = [folder / f"train-{p['train_domain']}"]
     engine.generate(ion, p["train_domain"], p["train_count"], p["train_seed"], train_dirs[0])
     for name, seed in SLICE_SEEDS if p["slice_count"] else ():
@@ -84,11 +102,12 @@ def make_data(engine, ion, p, folder):
     for key, domain, seed in APPENDED_SLICES:
         if p.get(key):
             engine.generate(ion, domain, p[key], seed, folder / f"train-{domain}")
-    tests = {}
+    tests, fits = {}, []
+    if not held_out:
+        return train_dirs, tests, fits
     for name, domain, seed in TEST_SETS:
         tests[name] = folder / f"test-{name}"
         engine.generate(ion, domain, p["test_count"], seed, tests[name])
-    fits = []
     seeds = p.get("fit_seeds", [])  # a plan may replace the first seeds; the rest keep their defaults
     seeds = seeds + [seed for _, _, seed, _ in FIT_SETS[len(seeds):]]
     for (name, domain, _, scale), seed in zip(FIT_SETS, seeds):
@@ -113,12 +132,18 @@ def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("
     return trainer.TrainConfig(**values)
 
 
-def warm_start(ion, p):
-    """The committed model a plan's first step starts from (`"warm_start": "<ion>"`, an ion with the same 3d count:
-    same final-state structure, other Slater integrals and spin-orbit), or None to start from scratch."""
+def warm_start(ion, p, plan=None, data_root=Path("data")):
+    """The model a plan's first step starts from (`"warm_start": "<ion>"`, an ion with the same 3d count: same
+    final-state structure, other Slater integrals and spin-orbit): the donor's committed model, or an interim build's
+    network; None to start from scratch."""
     donor = p.get("warm_start")
     if not donor:
         return None
+    if plan and is_interim(plan, donor):
+        path = interim_model(plan, donor, data_root)
+        if not path.exists():
+            raise SystemExit(f"error: {ion}: warm_start '{donor}' is an interim build not built yet ({path} is missing)")
+        return path
     path = Path("models-onnx") / f"{donor}.onnx"  # relative to the repository root, as the model's metadata keeps it
     if not (ROOT / path).exists():
         raise SystemExit(f"error: {ion}: warm_start '{donor}' has no committed model ({ROOT / path} is missing)")
@@ -127,7 +152,8 @@ def warm_start(ion, p):
 
 def build_order(plan, ions):
     """The ions in the order given, except that a warm-start donor also asked for is built before its receivers
-    (so a rebuild of the whole set starts every receiver from the donor's new model)."""
+    (so a rebuild of the whole set starts every receiver from the donor's new model); an interim donor is always
+    built first (it is never committed; a finished build is kept)."""
     ordered, visiting = [], set()
 
     def visit(ion):
@@ -137,7 +163,7 @@ def build_order(plan, ions):
             raise SystemExit(f"error: warm starts form a cycle through {ion}")
         visiting.add(ion)
         donor = plan_for(plan, ion).get("warm_start")
-        if donor in ions:
+        if donor in ions or is_interim(plan, donor):
             visit(donor)
         ordered.append(ion)
 
@@ -151,14 +177,18 @@ def finished(run, cfg):
     return last.exists() and trainer.torch.load(last)["state"]["epoch"] >= cfg.epochs
 
 
-def build_ion(ion, plan, data_root, engine, say, flags_only=False, train_threads=None):
-    p = plan_for(plan, ion)
+def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads=None):
+    p = plan_for(plan, key)
+    interim = is_interim(plan, key)
+    if interim and flags_only:
+        return "interim build: no flags"
+    ion = p["ion"] if interim else key
     started = time.time()
     say("data")
-    train_dirs, tests, fits = make_data(engine, ion, p, data_root / ion)
-    init, run = warm_start(ion, p), None
+    train_dirs, tests, fits = make_data(engine, ion, p, data_root / key, held_out=not interim)
+    init, run = warm_start(key, p, plan, data_root), None
     for i, step in enumerate(p["steps"], 1):
-        cfg = step_config(step, ion, train_dirs, init, train_threads, data_root)
+        cfg = step_config(step, key, train_dirs, init, train_threads, data_root)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed
             run = Path(cfg.runs_dir) / cfg.name
             if i == len(p["steps"]) and not finished(run, cfg):
@@ -168,10 +198,12 @@ def build_ion(ion, plan, data_root, engine, say, flags_only=False, train_threads
         run = trainer.train(cfg)
         if not finished(run, cfg):
             return f"training paused at its time budget in {cfg.name}; rerun to continue"
-        if i < len(p["steps"]):  # the next step starts from this one's weights
+        if i < len(p["steps"]) or interim:  # the next step (or the interim build's receiver) starts from these weights
             init = run / "init" / f"{ion}.onnx"
             if not init.exists():
                 export_onnx.export(str(run), run / "init")
+    if interim:
+        return f"interim build done in {(time.time() - started) / 60:.1f} min: {init}"
     test_sets = {k: str(v) for k, v in tests.items()}
     if not flags_only:
         say("evaluation")
@@ -201,7 +233,7 @@ def main():
     plan = json.loads(Path(args.plan).read_text())
     os.chdir(ROOT)  # run names, data and checkpoint paths are relative to the repository root
     ions = args.ions.split(",") if args.ions else plan["order"]
-    unknown = [ion for ion in ions if ion not in plan["order"]]
+    unknown = [ion for ion in ions if ion not in plan["order"] and not is_interim(plan, ion)]
     if unknown:
         raise SystemExit(f"error: ions {unknown} are not in the plan {args.plan}; it lists {plan['order']}")
     ions = build_order(plan, ions)

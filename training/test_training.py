@@ -397,13 +397,17 @@ class PipelinePlanTest(unittest.TestCase):
         self.assertEqual(engine_ions, set(plan["order"]))
         self.assertLessEqual(set(plan["ions"]), set(plan["order"]))
         folders = [Path("data/X/train-extended"), Path("data/X/train-oh")]
-        for ion in plan["order"]:
+        interim = plan.get("interim", {})
+        for key, build in interim.items():
+            self.assertIn(build["ion"], engine_ions, f"interim {key}")
+        engine_ion = {**{ion: ion for ion in plan["order"]}, **{key: build["ion"] for key, build in interim.items()}}
+        for ion in plan["order"] + list(interim):
             p = pipeline.plan_for(plan, ion)
             for key in ("train_domain", "train_count", "slice_count", "test_count", "fit_count", "steps"):
                 self.assertIn(key, p, f"{ion} lacks {key}")
             if "warm_start" in p:  # a donor shares the final-state structure (3d count)
                 donor = p["warm_start"]
-                self.assertEqual(n3d[ion], n3d[donor], f"{ion}: warm_start {donor}")
+                self.assertEqual(n3d[engine_ion[ion]], n3d[engine_ion[donor]], f"{ion}: warm_start {donor}")
             names = set()
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
@@ -414,7 +418,7 @@ class PipelinePlanTest(unittest.TestCase):
                 names.add(cfg.name)
             self.assertEqual(len(p["steps"]), len(names), f"{ion}: every step needs its own run name")
         rebuild = pipeline.build_order(plan, plan["order"])  # a whole rebuild builds each donor before its receivers
-        self.assertEqual(sorted(plan["order"]), sorted(rebuild))
+        self.assertEqual(sorted(plan["order"]), sorted(key for key in rebuild if key not in interim))
         for ion in plan["order"]:
             donor = pipeline.plan_for(plan, ion).get("warm_start")
             if donor:
@@ -442,6 +446,23 @@ class PipelinePlanTest(unittest.TestCase):
         with self.assertRaises(SystemExit) as stop:
             pipeline.build_order(plan, ["Co5+", "Mn3+", "Fe4+"])
         self.assertIn("cycle", str(stop.exception))
+
+    def test_an_interim_build_breaks_a_warm_start_cycle_and_is_built_before_its_receiver(self):
+        import pipeline
+        plan = {"defaults": {"steps": ["training/configs/thermal-steep.json"]},
+                "ions": {"Co2+": {"warm_start": "Ni3+"}, "Ni3+": {"warm_start": "Co2+@1"}},
+                "interim": {"Co2+@1": {"ion": "Co2+", "steps": ["training/configs/long-thermal-steep.json"]}}}
+        self.assertEqual(["Co2+@1", "Ni3+", "Co2+"], pipeline.build_order(plan, ["Co2+", "Ni3+"]))
+        self.assertEqual(["Co2+"], pipeline.build_order(plan, ["Co2+"]))  # from the committed Ni3+
+        self.assertEqual(["Co2+@1", "Ni3+"], pipeline.build_order(plan, ["Ni3+"]))  # never committed: built first
+        model = pipeline.interim_model(plan, "Co2+@1", Path("/scratch"))
+        self.assertEqual(Path("data/runs/Co2+@1-long-thermal-steep/init/Co2+.onnx"), model)
+        with self.assertRaises(SystemExit) as stop:
+            pipeline.warm_start("Ni3+", pipeline.plan_for(plan, "Ni3+"), plan, Path("/scratch"))
+        self.assertIn("Co2+@1", str(stop.exception))
+        cyclic = {**plan, "ions": {**plan["ions"], "Ni3+": {"warm_start": "Co2+"}}}
+        with self.assertRaises(SystemExit):
+            pipeline.build_order(cyclic, ["Co2+", "Ni3+"])
 
     def test_a_warm_start_names_a_committed_model_or_stops_with_the_missing_donor(self):
         import pipeline
@@ -533,6 +554,10 @@ class PipelinePlanTest(unittest.TestCase):
                 made = [call for call in engine.calls if call[0] == domain]
                 self.assertEqual([(domain, count, seeds[domain], f"train-{domain}")] if ion == "Fe2+" else [], made)
                 self.assertNotIn(Path("data") / ion / f"train-{domain}", train_dirs)
+        engine = Recorder()  # an interim build is never evaluated: no test or fit sets
+        train_dirs, tests, fits = pipeline.make_data(engine, "V2+", pipeline.plan_for(plan, "V2+"), Path("x"), False)
+        self.assertEqual(({}, []), (tests, fits))
+        self.assertEqual(sorted(d.name for d in train_dirs), sorted(call[3] for call in engine.calls))
 
 
 if __name__ == "__main__":
