@@ -142,7 +142,8 @@ def warm_start(ion, p, plan=None, data_root=Path("data")):
     if plan and is_interim(plan, donor):
         path = interim_model(plan, donor, data_root)
         if not path.exists():
-            raise SystemExit(f"error: {ion}: warm_start '{donor}' is an interim build not built yet ({path} is missing)")
+            raise SystemExit(f"error: {ion}: warm_start '{donor}' is an interim build, not built yet ({path} is "
+                             "missing)")
         return path
     path = Path("models-onnx") / f"{donor}.onnx"  # relative to the repository root, as the model's metadata keeps it
     if not (ROOT / path).exists():

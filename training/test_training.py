@@ -508,7 +508,8 @@ class PipelinePlanTest(unittest.TestCase):
         configs = pipeline.ROOT / "training/configs"
         edges, steep = (dataclasses.asdict(pipeline.step_config(configs / name, "Cr2+", [Path("x")], "init.onnx"))
                         for name in ("edges-ft.json", "steep-edges-ft.json"))
-        self.assertEqual(("Cr2+-steep-edges-ft", "data/Cr2+/train-oh-steep-edges"), (steep["name"], steep["append_dir"]))
+        self.assertEqual(("Cr2+-steep-edges-ft", "data/Cr2+/train-oh-steep-edges"),
+                         (steep["name"], steep["append_dir"]))
         self.assertEqual({k: v for k, v in edges.items() if k not in ("name", "append_dir")},
                          {k: v for k, v in steep.items() if k not in ("name", "append_dir")})
         self.assertEqual(("se", 12, 1), (edges["loss"], edges["epochs"], edges["thermal_inputs"]))

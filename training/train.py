@@ -58,7 +58,7 @@ class TrainConfig:
 
 
 def read_config(path, _seen=()):
-    """A config file's TrainConfig fields, those of the file it `extends` first (recursively, relative to its folder)."""
+    """A config file's TrainConfig fields; those of the file it `extends` (beside it, recursively) come first."""
     path = Path(path)
     values = json.loads(path.read_text())
     base = values.pop("extends", None)
