@@ -80,11 +80,16 @@ def is_interim(plan, key):
     return key in plan.get("interim", {})
 
 
+def run_model(run, ion):
+    """The network a finished run passes on to the next step or to a receiver (exported beside its checkpoints)."""
+    return run / "init" / f"{ion}.onnx"
+
+
 def interim_model(plan, key, data_root=Path("data")):
-    """Where an interim build's network is: its last step's run, exported for the next step's warm start."""
+    """Where an interim build's network is: its last step's run model."""
     p = plan_for(plan, key)
     cfg = step_config(p["steps"][-1], key, [], None, data_root=data_root)
-    return Path(cfg.runs_dir) / cfg.name / "init" / f"{p['ion']}.onnx"
+    return run_model(Path(cfg.runs_dir) / cfg.name, p["ion"])
 
 
 def make_data(engine, ion, p, folder, held_out=True):
@@ -132,14 +137,14 @@ def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("
     return trainer.TrainConfig(**values)
 
 
-def warm_start(ion, p, plan=None, data_root=Path("data")):
-    """The model a plan's first step starts from (`"warm_start": "<ion>"`, an ion with the same 3d count: same
-    final-state structure, other Slater integrals and spin-orbit): the donor's committed model, or an interim build's
-    network; None to start from scratch."""
-    donor = p.get("warm_start")
+def warm_start(ion, plan, data_root=Path("data")):
+    """The model an ion's (or interim build's) first step starts from (`"warm_start": "<ion>"`, an ion with the same
+    3d count: same final-state structure, other Slater integrals and spin-orbit): the donor's committed model, or an
+    interim build's network; None to start from scratch."""
+    donor = plan_for(plan, ion).get("warm_start")
     if not donor:
         return None
-    if plan and is_interim(plan, donor):
+    if is_interim(plan, donor):
         path = interim_model(plan, donor, data_root)
         if not path.exists():
             raise SystemExit(f"error: {ion}: warm_start '{donor}' is an interim build, not built yet ({path} is "
@@ -187,7 +192,7 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
     started = time.time()
     say("data")
     train_dirs, tests, fits = make_data(engine, ion, p, data_root / key, held_out=not interim)
-    init, run = warm_start(key, p, plan, data_root), None
+    init, run = warm_start(key, plan, data_root), None
     for i, step in enumerate(p["steps"], 1):
         cfg = step_config(step, key, train_dirs, init, train_threads, data_root)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed
@@ -200,9 +205,9 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
         if not finished(run, cfg):
             return f"training paused at its time budget in {cfg.name}; rerun to continue"
         if i < len(p["steps"]) or interim:  # the next step (or the interim build's receiver) starts from these weights
-            init = run / "init" / f"{ion}.onnx"
+            init = run_model(run, ion)
             if not init.exists():
-                export_onnx.export(str(run), run / "init")
+                export_onnx.export(str(run), init.parent)
     if interim:
         return f"interim build done in {(time.time() - started) / 60:.1f} min: {init}"
     test_sets = {k: str(v) for k, v in tests.items()}

@@ -458,7 +458,7 @@ class PipelinePlanTest(unittest.TestCase):
         model = pipeline.interim_model(plan, "Co2+@1", Path("/scratch"))
         self.assertEqual(Path("data/runs/Co2+@1-long-thermal-steep/init/Co2+.onnx"), model)
         with self.assertRaises(SystemExit) as stop:
-            pipeline.warm_start("Ni3+", pipeline.plan_for(plan, "Ni3+"), plan, Path("/scratch"))
+            pipeline.warm_start("Ni3+", plan, Path("/scratch"))
         self.assertIn("Co2+@1", str(stop.exception))
         cyclic = {**plan, "ions": {**plan["ions"], "Ni3+": {"warm_start": "Co2+"}}}
         with self.assertRaises(SystemExit):
@@ -466,10 +466,11 @@ class PipelinePlanTest(unittest.TestCase):
 
     def test_a_warm_start_names_a_committed_model_or_stops_with_the_missing_donor(self):
         import pipeline
-        self.assertIsNone(pipeline.warm_start("Ti2+", {}))
-        self.assertEqual(Path("models-onnx/V3+.onnx"), pipeline.warm_start("Cr4+", {"warm_start": "V3+"}))
+        plan = {"defaults": {}, "ions": {"Cr4+": {"warm_start": "V3+"}, "Fe6+": {"warm_start": "Xx9+"}}}
+        self.assertIsNone(pipeline.warm_start("Ti2+", plan))
+        self.assertEqual(Path("models-onnx/V3+.onnx"), pipeline.warm_start("Cr4+", plan))
         with self.assertRaises(SystemExit) as stop:
-            pipeline.warm_start("Fe6+", {"warm_start": "Xx9+"})
+            pipeline.warm_start("Fe6+", plan)
         self.assertIn("Xx9+", str(stop.exception))
 
     def test_a_step_without_its_own_data_trains_on_every_training_folder_of_the_ion(self):
