@@ -67,8 +67,9 @@ class Engine:
 
 
 def plan_for(plan, key):
-    """An ion's plan (defaults, then its entry), or an interim build's: `plan["interim"]["Co2+@1"]` names its `ion`."""
-    p = dict(plan["defaults"])
+    """An ion's plan (defaults, then its entry), or an interim build's; `ion` is the engine's ion either way (an
+    interim entry names it: `plan["interim"]["Co2+@1"]["ion"]` is Co2+)."""
+    p = {**plan["defaults"], "ion": key}
     p.update(plan.get("ions", {}).get(key, {}))
     p.update(plan.get("interim", {}).get(key, {}))
     return p
@@ -188,7 +189,7 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
     interim = is_interim(plan, key)
     if interim and flags_only:
         return "interim build: no flags"
-    ion = p["ion"] if interim else key
+    ion = p["ion"]
     started = time.time()
     say("data")
     train_dirs, tests, fits = make_data(engine, ion, p, data_root / key, held_out=not interim)
@@ -241,7 +242,8 @@ def main():
     ions = args.ions.split(",") if args.ions else plan["order"]
     unknown = [ion for ion in ions if ion not in plan["order"] and not is_interim(plan, ion)]
     if unknown:
-        raise SystemExit(f"error: ions {unknown} are not in the plan {args.plan}; it lists {plan['order']}")
+        raise SystemExit(f"error: ions {unknown} are not in the plan {args.plan}; it lists {plan['order']} and the "
+                         f"interim builds {list(plan.get('interim', {}))}")
     ions = build_order(plan, ions)
     engine = Engine(args.xasflow, args.threads)
     for i, ion in enumerate(ions, 1):

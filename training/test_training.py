@@ -400,14 +400,14 @@ class PipelinePlanTest(unittest.TestCase):
         interim = plan.get("interim", {})
         for key, build in interim.items():
             self.assertIn(build["ion"], engine_ions, f"interim {key}")
-        engine_ion = {**{ion: ion for ion in plan["order"]}, **{key: build["ion"] for key, build in interim.items()}}
         for ion in plan["order"] + list(interim):
             p = pipeline.plan_for(plan, ion)
             for key in ("train_domain", "train_count", "slice_count", "test_count", "fit_count", "steps"):
                 self.assertIn(key, p, f"{ion} lacks {key}")
             if "warm_start" in p:  # a donor shares the final-state structure (3d count)
                 donor = p["warm_start"]
-                self.assertEqual(n3d[engine_ion[ion]], n3d[engine_ion[donor]], f"{ion}: warm_start {donor}")
+                donor_ion = pipeline.plan_for(plan, donor)["ion"]
+                self.assertEqual(n3d[p["ion"]], n3d[donor_ion], f"{ion}: warm_start {donor}")
             names = set()
             for i, step in enumerate(p["steps"]):
                 cfg = pipeline.step_config(step, ion, folders, "init.onnx" if i else None)
@@ -455,6 +455,8 @@ class PipelinePlanTest(unittest.TestCase):
         self.assertEqual(["Co2+@1", "Ni3+", "Co2+"], pipeline.build_order(plan, ["Co2+", "Ni3+"]))
         self.assertEqual(["Co2+"], pipeline.build_order(plan, ["Co2+"]))  # from the committed Ni3+
         self.assertEqual(["Co2+@1", "Ni3+"], pipeline.build_order(plan, ["Ni3+"]))  # never committed: built first
+        self.assertEqual("Co2+", pipeline.plan_for(plan, "Co2+@1")["ion"])  # the engine's ion, for either kind of key
+        self.assertEqual("Ni3+", pipeline.plan_for(plan, "Ni3+")["ion"])
         model = pipeline.interim_model(plan, "Co2+@1", Path("/scratch"))
         self.assertEqual(Path("data/runs/Co2+@1-long-thermal-steep/init/Co2+.onnx"), model)
         with self.assertRaises(SystemExit) as stop:
