@@ -43,7 +43,7 @@ def main():
     for label, overrides, limit in plan:
         cfg = trainer.TrainConfig(name=f"cmp-{label}-{limit}", train_dir=args.train_dir, train_limit=limit,
                                   epochs=1000, max_minutes=args.minutes, **overrides)
-        run = Path(cfg.runs_dir) / cfg.name
+        run = cfg.run_dir
         if not (run / "last.pt").exists():
             trainer.train(cfg)
         import torch

@@ -90,7 +90,7 @@ def interim_model(plan, key, data_root=Path("data")):
     """Where an interim build's network is: its last step's run model."""
     p = plan_for(plan, key)
     cfg = step_config(p["steps"][-1], key, [], None, data_root=data_root)
-    return run_model(Path(cfg.runs_dir) / cfg.name, p["ion"])
+    return run_model(cfg.run_dir, p["ion"])
 
 
 def make_data(engine, ion, p, folder, held_out=True):
@@ -197,7 +197,7 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
     for i, step in enumerate(p["steps"], 1):
         cfg = step_config(step, key, train_dirs, init, train_threads, data_root)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed
-            run = Path(cfg.runs_dir) / cfg.name
+            run = cfg.run_dir
             if i == len(p["steps"]) and not finished(run, cfg):
                 raise SystemExit(f"error: {ion}: --flags-only needs a finished run, and {run} is not one")
             continue

@@ -46,7 +46,7 @@ def restore(onnx_path, runs_dir=None, accept_regenerated=False):
     print(f"training data: {match}")
     net = models.build(cfg, ds.meta)
     load_onnx_weights(net, str(onnx_path))
-    run = Path(cfg.runs_dir) / cfg.name
+    run = cfg.run_dir
     if (run / "last.pt").exists():
         raise SystemExit(f"error: {run} exists; restoring would overwrite a real run")
     run.mkdir(parents=True)

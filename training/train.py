@@ -56,6 +56,11 @@ class TrainConfig:
     max_minutes: float = 0.0               # stop (resumably) after this long; 0 = run to the last epoch
     runs_dir: str = "data/runs"
 
+    @property
+    def run_dir(self):
+        """The run's folder: checkpoints, log and the exported networks live there."""
+        return Path(self.runs_dir) / self.name
+
 
 def read_config(path, _seen=()):
     """A config file's TrainConfig fields; those of the file it `extends` (beside it, recursively) come first."""
@@ -174,7 +179,7 @@ def learning_rate(cfg, progress):
 
 def train(cfg):
     torch.set_num_threads(cfg.threads)
-    run = Path(cfg.runs_dir) / cfg.name
+    run = cfg.run_dir
     run.mkdir(parents=True, exist_ok=True)
     ds, train_idx, val_idx = data.load_training(cfg)
     x_train, y_train = ds.params[train_idx], ds.spectra[train_idx]
