@@ -19,7 +19,8 @@ se-voigt-lines.json, the network and loss they share); a later step starts from 
 first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same run
 is built before the ions that start from it. A donor may be an interim build (`plan["interim"]`, e.g. `Co2+@1`: the
 Co2+ that Ni3+ started from before Co2+ was rebuilt warm from Ni3+); it is trained, never committed, and always built
-before its receiver.
+before its receiver. Data sizes and steps that many ions share are a named recipe (`plan["recipes"]`; an entry
+`{"recipe": "warm+short", "warm_start": "Cr2+"}` takes that recipe's sizes and steps).
 """
 import argparse
 import json
@@ -67,11 +68,18 @@ class Engine:
 
 
 def plan_for(plan, key):
-    """An ion's plan (defaults, then its entry), or an interim build's; `ion` is the engine's ion either way (an
-    interim entry names it: `plan["interim"]["Co2+@1"]["ion"]` is Co2+)."""
+    """An ion's plan (defaults, then its entry's `recipe`, then the entry), or an interim build's; `ion` is the
+    engine's ion either way (an interim entry names it: `plan["interim"]["Co2+@1"]["ion"]` is Co2+). A recipe is a
+    named set of data sizes and steps shared by many entries (`plan["recipes"]`); what an entry names beside it wins."""
+    entry = {**plan.get("ions", {}).get(key, {}), **plan.get("interim", {}).get(key, {})}
     p = {**plan["defaults"], "ion": key}
-    p.update(plan.get("ions", {}).get(key, {}))
-    p.update(plan.get("interim", {}).get(key, {}))
+    if "recipe" in entry:
+        recipes = plan.get("recipes", {})
+        name = entry.pop("recipe")
+        if name not in recipes:
+            raise SystemExit(f"error: {key}: recipe '{name}' is not one of the plan's recipes {sorted(recipes)}")
+        p.update(recipes[name])
+    p.update(entry)
     return p
 
 

@@ -417,12 +417,32 @@ class PipelinePlanTest(unittest.TestCase):
                 self.assertEqual("init.onnx" if i else "", cfg.init_onnx, f"{ion} {step}: chained from the step before")
                 names.add(cfg.name)
             self.assertEqual(len(p["steps"]), len(names), f"{ion}: every step needs its own run name")
+        used = {entry["recipe"] for entry in [*plan["ions"].values(), *interim.values()] if "recipe" in entry}
+        self.assertEqual(set(plan.get("recipes", {})), used, "every recipe is used, every used recipe exists")
         rebuild = pipeline.build_order(plan, plan["order"])  # a whole rebuild builds each donor before its receivers
         self.assertEqual(sorted(plan["order"]), sorted(key for key in rebuild if key not in interim))
         for ion in plan["order"]:
             donor = pipeline.plan_for(plan, ion).get("warm_start")
             if donor:
                 self.assertLess(rebuild.index(donor), rebuild.index(ion), f"{ion}: warm_start {donor}")
+
+    def test_a_recipe_gives_its_sizes_and_steps_and_the_entry_beside_it_wins(self):
+        import pipeline
+        plan = {"defaults": {"train_count": 60000, "steps": ["a.json"]},
+                "recipes": {"two": {"train_count": 120000, "cold_count": 15000, "steps": ["a.json", "b.json"]}},
+                "ions": {"Fe3+": {"recipe": "two", "warm_start": "Mn2+"},
+                         "Co4+": {"recipe": "two", "cold_count": 5000}, "Ni2+": {"recipe": "tow"}},
+                "interim": {"Fe3+@1": {"ion": "Fe3+", "recipe": "two"}}}
+        self.assertEqual({"ion": "Fe3+", "train_count": 120000, "cold_count": 15000, "steps": ["a.json", "b.json"],
+                          "warm_start": "Mn2+"}, pipeline.plan_for(plan, "Fe3+"))
+        self.assertEqual(5000, pipeline.plan_for(plan, "Co4+")["cold_count"])
+        self.assertEqual({"ion": "Fe3+", "train_count": 120000, "cold_count": 15000, "steps": ["a.json", "b.json"]},
+                         pipeline.plan_for(plan, "Fe3+@1"))
+        self.assertEqual(["two"], list(plan["recipes"]))  # resolving leaves the plan as it was
+        self.assertEqual({"recipe": "two", "warm_start": "Mn2+"}, plan["ions"]["Fe3+"])
+        with self.assertRaises(SystemExit) as stop:
+            pipeline.plan_for(plan, "Ni2+")
+        self.assertIn("'tow'", str(stop.exception))
 
     def test_train_threads_override_the_step_config_and_nothing_else(self):
         import pipeline
