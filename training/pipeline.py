@@ -19,8 +19,9 @@ se-voigt-lines.json, the network and loss they share); a later step starts from 
 first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same run
 is built before the ions that start from it. A donor may be an interim build (`plan["interim"]`, e.g. `Co2+@1`: the
 Co2+ that Ni3+ started from before Co2+ was rebuilt warm from Ni3+); it is trained, never committed, and always built
-before its receiver. Data sizes and steps that many ions share are a named recipe (`plan["recipes"]`; an entry
-`{"recipe": "warm+short", "warm_start": "Cr2+"}` takes that recipe's sizes and steps).
+before its receiver, on its ion's data folder when its data sizes agree with the ion's (`data_folder`). Data sizes
+and steps that many ions share are a named recipe (`plan["recipes"]`; an entry `{"recipe": "warm+short",
+"warm_start": "Cr2+"}` takes that recipe's sizes and steps).
 """
 import argparse
 import json
@@ -50,6 +51,7 @@ EXTRA_SLICES = (("cold_count", "cold", 14), ("steep_count", "oh-steep", 15))
 # step trains on (the Oh box crowded at every bound, where the networks' worst Oh spectra sit; the same with Dq on
 # the spin crossover)
 APPENDED_SLICES = (("edges_count", "oh-edges", 16), ("steep_edges_count", "oh-steep-edges", 17))
+SLICE_COUNTS = ("slice_count",) + tuple(key for key, _, _ in EXTRA_SLICES + APPENDED_SLICES)
 
 
 class Engine:
@@ -87,6 +89,20 @@ def is_interim(plan, key):
     """An interim build trains like an ion but is never committed: it exists only as a warm start for another ion
     (it breaks a cycle, e.g. Co2+@1 → Ni3+ → Co2+: each d7 ion's committed model started from the other's)."""
     return key in plan.get("interim", {})
+
+
+def data_folder(plan, key, data_root=Path("data")):
+    """Where a build's data go: `<data>/<ion>`. An interim build shares its ion's folder when every training set it
+    makes is made there alike (same domain, seed and size; a slice only one of the two makes is no conflict), so a
+    rebuild does not compute the same spectra twice; otherwise it has its own, `<data>/<key>` (Co2+@1: 60 000
+    extended spectra against Co2+'s 120 000)."""
+    p = plan_for(plan, key)
+    if not is_interim(plan, key):
+        return data_root / key
+    own = plan_for(plan, p["ion"])
+    alike = all(p[k] == own[k] for k in ("train_domain", "train_seed", "train_count")) and all(
+        p.get(k) == own.get(k) or not p.get(k) or not own.get(k) for k in SLICE_COUNTS)
+    return data_root / (p["ion"] if alike else key)
 
 
 def run_model(run, ion):
@@ -130,12 +146,17 @@ def make_data(engine, ion, p, folder, held_out=True):
     return train_dirs, tests, fits
 
 
-def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("data")):
+def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("data"), folder=None):
     """A step's TrainConfig; without its own train_dir it trains on all of the ion's training folders. `threads`
     (torch threads) overrides the config's: it changes the speed, not the result's recipe (resumable either way).
-    A folder the step names itself is written `{data}/{ion}/…`, so that it follows `--data`."""
+    A folder the step names itself is written `{data}/{ion}/…`: the build's data folder (`folder`, by default
+    `<data_root>/<ion>`), so that it follows `--data` and an interim build's shared folder."""
+    folder = (folder or data_root / ion).as_posix()
+
     def fill(value):
-        return value.replace("{ion}", ion).replace("{data}", data_root.as_posix()) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        return value.replace("{data}/{ion}", folder).replace("{ion}", ion).replace("{data}", data_root.as_posix())
 
     values = {key: fill(value) for key, value in trainer.read_config(path).items()}
     values.setdefault("train_dir", ",".join(str(d) for d in train_dirs))  # a step may train on part of the data
@@ -200,10 +221,11 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
     ion = p["ion"]
     started = time.time()
     say("data")
-    train_dirs, tests, fits = make_data(engine, ion, p, data_root / key, held_out=not interim)
+    folder = data_folder(plan, key, data_root)
+    train_dirs, tests, fits = make_data(engine, ion, p, folder, held_out=not interim)
     init, run = warm_start(key, plan, data_root), None
     for i, step in enumerate(p["steps"], 1):
-        cfg = step_config(step, key, train_dirs, init, train_threads, data_root)
+        cfg = step_config(step, key, train_dirs, init, train_threads, data_root, folder)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed
             run = cfg.run_dir
             if i == len(p["steps"]) and not finished(run, cfg):
