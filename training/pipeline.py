@@ -96,9 +96,9 @@ def data_folder(plan, key, data_root=Path("data")):
     makes is made there alike (same domain, seed and size; a slice only one of the two makes is no conflict), so a
     rebuild does not compute the same spectra twice; otherwise it has its own, `<data>/<key>` (Co2+@1: 60 000
     extended spectra against Co2+'s 120 000)."""
-    p = plan_for(plan, key)
     if not is_interim(plan, key):
         return data_root / key
+    p = plan_for(plan, key)
     own = plan_for(plan, p["ion"])
     alike = all(p[k] == own[k] for k in ("train_domain", "train_seed", "train_count")) and all(
         p.get(k) == own.get(k) or not p.get(k) or not own.get(k) for k in SLICE_COUNTS)
