@@ -54,6 +54,12 @@ APPENDED_SLICES = (("edges_count", "oh-edges", 16), ("steep_edges_count", "oh-st
 SLICE_COUNTS = ("slice_count",) + tuple(key for key, _, _ in EXTRA_SLICES + APPENDED_SLICES)
 
 
+def budget_set(folder):
+    """The fit set drawn like test-d4h (its domain, another seed), on which the SE head's flag budget holds."""
+    d4h_domain = dict((name, domain) for name, domain, _ in TEST_SETS)["d4h"]
+    return next(folder / f"fit-{name}" for name, domain, _, _ in FIT_SETS if domain == d4h_domain)
+
+
 class Engine:
     """The `generate` command of the launcher (a frozen jar keeps long runs safe from rebuilds)."""
 
@@ -246,7 +252,7 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
         say("evaluation")
         evaluate.evaluate(str(run), {k: v for k, v in test_sets.items() if k != "beyond"})
     say("SE head and flags")
-    uncertainty.run_uncertainty(str(run), [str(f) for f in fits], test_sets)
+    uncertainty.run_uncertainty(str(run), [str(f) for f in fits], test_sets, budget_set=str(budget_set(folder)))
     say("export")
     export_onnx.export(str(run), ROOT / "models-onnx")
     return f"done in {(time.time() - started) / 60:.1f} min"

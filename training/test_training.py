@@ -334,6 +334,36 @@ class UncertaintyTest(unittest.TestCase):
         unphysical = uncertainty.confidence(curves, log_pred[:3], np.ones(3, bool), np.zeros(3, bool))
         self.assertTrue(np.all(unphysical == 0), "an unphysical output has confidence 0")
 
+    def test_the_flag_budget_caps_the_inside_threshold_only_where_the_recall_target_flags_more(self):
+        import uncertainty
+        rng = np.random.default_rng(5)
+        n = 8000
+        log_pred = rng.uniform(-4, -0.8, n)
+        se = 10 ** (log_pred + rng.normal(0, 0.3, n))  # a noisy estimate: 95 % recall flags far more than 1 %
+        inside, physical = np.arange(n) % 5 != 0, np.ones(n, bool)
+        budget_rows = (np.arange(n) < n // 2) & inside  # the in-domain D4h set's rows
+        curves, free, conf = uncertainty.fit_flags(log_pred, se, inside, physical)
+        curves, capped, _ = uncertainty.fit_flags(log_pred, se, inside, physical, budget_rows=budget_rows, budget=0.01)
+        self.assertGreater((conf[budget_rows] < free["inside"]).mean(), 0.01, "the recall target alone flags more")
+        self.assertEqual(free["inside"], capped["inside_by_recall"])
+        self.assertLessEqual((conf[budget_rows] < capped["inside"]).mean(), 0.01)
+        self.assertEqual(free["outside"], capped["outside"], "the budget concerns inputs inside the box only")
+        # the largest such threshold: the next distinct confidence up would flag more than the budget
+        above = np.sort(np.unique(conf[budget_rows][conf[budget_rows] >= capped["inside"]]))[0]
+        self.assertGreater((conf[budget_rows] <= above).mean(), 0.01)
+        _, loose, _ = uncertainty.fit_flags(log_pred, se, inside, physical, budget_rows=budget_rows, budget=0.9)
+        self.assertEqual(free["inside"], loose["inside"], "a budget the recall target keeps leaves it alone")
+        self.assertGreater(uncertainty.budget_threshold(np.array([0.0, 0.5, 0.9]), budget=0.0), 0.0,
+                           "an unphysical output (confidence 0) is flagged under any budget")
+
+    def test_the_pipelines_budget_set_is_a_fit_set_drawn_like_the_d4h_test_set(self):
+        import pipeline
+        folder = Path("data/X")
+        domains = {f"fit-{name}": domain for name, domain, _, _ in pipeline.FIT_SETS}
+        chosen = pipeline.budget_set(folder)
+        self.assertEqual(folder, chosen.parent)
+        self.assertEqual(dict((n, d) for n, d, _ in pipeline.TEST_SETS)["d4h"], domains[chosen.name])
+
     def test_the_se_head_exports_as_a_second_onnx_output(self):
         import uncertainty
         cfg = TrainConfig(arch="voigt-lines", train_dir="-", hidden=[16, 16], lines=8)
@@ -365,7 +395,8 @@ class UncertaintyTest(unittest.TestCase):
         def report(recall, precision, flagged_share=0.2, missed=3, true_outliers=100):
             return {"recall": recall, "precision": precision, "flagged_share": flagged_share, "missed": missed,
                     "true_outliers": true_outliers}
-        good = {"ion": "Ni2+", "file": "Ni2+.onnx", "flags": {"recall_targets": [0.95, 0.99], "report": {
+        good = {"ion": "Ni2+", "file": "Ni2+.onnx", "flags": {"recall_targets": [0.95, 0.99], "flag_budget": 0.0075,
+                                                              "report": {
             "union of test sets": report(0.96, 0.72), "d4h": report(0.8, 0.5, flagged_share=0.008),
             "beyond": report(0.99, 0.7)}}}
         weak = {"ion": "Fe2+", "file": "Fe2+.onnx", "flags": {"recall_targets": [0.97, 0.999], "report": {
@@ -377,7 +408,7 @@ class UncertaintyTest(unittest.TestCase):
             doc.write_text("# Accuracy\n")
             uncertainty.write_flags_summary(manifest, doc)
             text = doc.read_text()
-        self.assertIn("| Ni2+ | 0.95/0.99 | 96.0 % | 72.0 % | 0.80 % | 80.0 % | 3 of 100 | recall, precision, "
+        self.assertIn("| Ni2+ | 0.95/0.99, D4h ≤ 0.75 % | 96.0 % | 72.0 % | 0.80 % | 80.0 % | 3 of 100 | recall, precision, "
                       "D4h ≤ 1 % | – | – | – |", text)
         self.assertIn("| Fe2+ | 0.97/0.999 | 94.0 % | 50.0 % | 20.00 % | 90.0 % | 3 of 100 | none | 99.0 % | 75.0 % | "
                       "recall, precision |", text)

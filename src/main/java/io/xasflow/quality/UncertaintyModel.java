@@ -8,7 +8,8 @@ import io.xasflow.inference.ModelMetadata;
  * spectra (training/uncertainty.py: isotonic in log10 of the predicted SE, one curve for inputs inside the trained
  * box and one for inputs outside it) and travel in the model's {@code uncertainty} metadata with the threshold that
  * kept the recall of true outliers the model's metadata states (recall_target: 95 % for heads since 2026-12-01, 97 %
- * before) on the calibration data. A model without an SE head gets confidence 1 inside its
+ * before) on the calibration data, inside the box lowered where need be to flag at most the model's flag_budget of
+ * in-domain D4h spectra (heads since 2026-12-04). A model without an SE head gets confidence 1 inside its
  * domain and 0 outside: only the domain and physicality checks apply.
  */
 public final class UncertaintyModel {
