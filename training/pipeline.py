@@ -138,18 +138,23 @@ def make_data(engine, ion, p, folder, held_out=True):
     for key, domain, seed in APPENDED_SLICES:
         if p.get(key):
             engine.generate(ion, domain, p[key], seed, folder / f"train-{domain}")
-    tests, fits = {}, []
     if not held_out:
-        return train_dirs, tests, fits
-    for name, domain, seed in TEST_SETS:
-        tests[name] = folder / f"test-{name}"
-        engine.generate(ion, domain, p["test_count"], seed, tests[name])
+        return train_dirs, {}, []
+    tests, fits = held_out_sets(p, folder)
+    for out, domain, count, seed in list(tests.values()) + fits:
+        engine.generate(ion, domain, count, seed, out)
+    return train_dirs, {name: spec[0] for name, spec in tests.items()}, [spec[0] for spec in fits]
+
+
+def held_out_sets(p, folder):
+    """The test sets ({name: (folder, domain, count, seed)}) and the SE head's fit sets ([(folder, domain, count,
+    seed)]) of one ion's plan entry."""
+    tests = {name: (folder / f"test-{name}", domain, p["test_count"], seed) for name, domain, seed in TEST_SETS}
     seeds = p.get("fit_seeds", [])  # a plan may replace the first seeds; the rest keep their defaults
     seeds = seeds + [seed for _, _, seed, _ in FIT_SETS[len(seeds):]]
-    for (name, domain, _, scale), seed in zip(FIT_SETS, seeds):
-        fits.append(folder / f"fit-{name}")
-        engine.generate(ion, domain, scale * p["fit_count"], seed, fits[-1])
-    return train_dirs, tests, fits
+    fits = [(folder / f"fit-{name}", domain, scale * p["fit_count"], seed)
+            for (name, domain, _, scale), seed in zip(FIT_SETS, seeds)]
+    return tests, fits
 
 
 def step_config(path, ion, train_dirs, init_onnx, threads=None, data_root=Path("data"), folder=None):

@@ -390,6 +390,35 @@ class UncertaintyTest(unittest.TestCase):
             self.assertTrue(torch.allclose(fresh(params), spectrum, atol=1e-6))
 
 
+    def test_a_model_with_its_se_head_is_rebuilt_from_the_onnx_file_and_checked_against_its_parity_fixture(self):
+        import dataclasses
+        import export_onnx
+        import rebudget
+        import uncertainty
+        cfg = TrainConfig(arch="voigt-lines", train_dir="-", hidden=[16, 16], lines=8)
+        torch.manual_seed(4)
+        net = models.build(cfg, META).eval()
+        head = uncertainty.SeHead(16, META["domain_min"], META["domain_max"], hidden=8).eval()
+        props = {"ion": META["ion"], "trained_domain": META["domain"],
+                 "domain_min": json.dumps(META["domain_min"]), "domain_max": json.dumps(META["domain_max"]),
+                 "energy_axis": json.dumps(META["energy_axis"]), "lifetime_step_ev": str(META["lifetime_step_ev"]),
+                 "training_config": json.dumps(dataclasses.asdict(cfg))}
+        lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
+        params = lo + (hi - lo) * np.random.default_rng(1).random((20, 9), dtype=np.float32)
+        with tempfile.TemporaryDirectory() as tmp:
+            path, fixture = Path(tmp) / "Ni2+.onnx", Path(tmp) / "Ni2+.npz"
+            export_onnx.save_model(uncertainty.WithPredictedSe(net, head).eval(), path, props, params, fixture)
+            net2, head2, _ = rebudget.rebuild(path)
+            rebudget.check_parity(net2, head2, fixture)
+            want = uncertainty.predict_log_se(head, uncertainty.hidden(net, params), params)
+            got = uncertainty.predict_log_se(head2, uncertainty.hidden(net2, params), params)
+            self.assertLess(float(np.abs(got - want).max()), 1e-6)
+            saved = dict(np.load(fixture))
+            saved["predicted_se"] = saved["predicted_se"] * 1.01  # a head that no longer gives what was exported
+            np.savez(fixture, **saved)
+            with self.assertRaises(SystemExit):
+                rebudget.check_parity(net2, head2, fixture)
+
     def test_the_flags_summary_has_a_row_per_model_and_names_the_targets_met(self):
         import uncertainty
         def report(recall, precision, flagged_share=0.2, missed=3, true_outliers=100):

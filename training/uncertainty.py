@@ -384,7 +384,7 @@ def replace_section(doc, name, body):
     doc.write_text(text)
 
 
-def write_report(ion, run, report, diagrams):
+def write_report(ion, run, report, diagrams, command=None):
     reports = ROOT / "training" / "reports"
     (reports / ion).mkdir(parents=True, exist_ok=True)
     png = reports / ion / "reliability.png"
@@ -403,13 +403,17 @@ def write_report(ion, run, report, diagrams):
         f"the Java scorer computes them; outlier = confidence < {report['threshold']:.3f} inside the trained box and "
         f"< {report['threshold_outside']:.3f} outside it, the thresholds that keep {RECALL_TARGET:.0%} recall on "
         f"the whole calibration part and {RECALL_TARGET_OUTSIDE:.1%} on its out-of-domain share{budget_note(report)}. "
-        f"Command: `/usr/bin/python3 training/uncertainty.py --run {run} --fit-extra ... "
-        f"{'--budget-set ... ' if report.get('flag_budget') else ''}--d4h ... --oh ... --c4v ... --beyond ...`.", "",
+        f"Command: `{command or default_command(run, report)}`.", "",
         *rows, "",
         f"![reliability](../training/reports/{ion}/reliability.png)", ""])
     (reports / f"{ion}-flags.md").write_text(body + "\n")
     replace_section(ROOT / "docs" / "accuracy.md", f"flags-{ion}", body)
     print(body)
+
+
+def default_command(run, report):
+    return (f"/usr/bin/python3 training/uncertainty.py --run {run} --fit-extra ... "
+            f"{'--budget-set ... ' if report.get('flag_budget') else ''}--d4h ... --oh ... --c4v ... --beyond ...")
 
 
 def budget_note(report):
