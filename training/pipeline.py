@@ -234,7 +234,7 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
     say("data")
     folder = data_folder(plan, key, data_root)
     train_dirs, tests, fits = make_data(engine, ion, p, folder, held_out=not interim)
-    init, run = warm_start(key, plan, data_root), None
+    init, run = (None if flags_only else warm_start(key, plan, data_root)), None  # flags need no donor
     for i, step in enumerate(p["steps"], 1):
         cfg = step_config(step, key, train_dirs, init, train_threads, data_root, folder)
         if flags_only:  # the trained network stays as it is: only its last step's run is needed
