@@ -268,8 +268,7 @@ def run_uncertainty(run, fit_extra, tests, seed=11, budget_set=None):
     x_cal, se_cal, h_cal, physical_cal, budget_cal = cal
     log_cal = predict_log_se(head, h_cal, x_cal)
     inside_cal = in_domain(x_cal, lo, hi)
-    curves, thresholds, conf_cal = fit_flags(log_cal, se_cal, inside_cal, physical_cal,
-                                             budget_rows=budget_cal if budget_set is not None else None)
+    curves, thresholds, conf_cal = fit_flags(log_cal, se_cal, inside_cal, physical_cal, budget_rows=budget_cal)
     threshold = np.where(inside_cal, thresholds["inside"], thresholds["outside"])
 
     report = {"method": "se-head", "threshold": thresholds["inside"], "threshold_outside": thresholds["outside"],
