@@ -661,5 +661,32 @@ class PipelinePlanTest(unittest.TestCase):
         self.assertEqual(sorted(d.name for d in train_dirs), sorted(call[3] for call in engine.calls))
 
 
+    def test_rebudget_makes_the_held_out_sets_the_pipeline_made(self):
+        """rebudget.py regenerates test and budget sets from held_out_sets: they must be the pipeline's, seeds and
+        sizes included (a plan's fit_seeds too), or a model's thresholds would be moved on other data."""
+        import pipeline
+
+        class Recorder:
+            def __init__(self):
+                self.calls = []
+
+            def generate(self, ion, domain, count, seed, out):
+                self.calls.append((domain, count, seed, out))
+
+        plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 0,
+                             "test_count": 3, "fit_count": 2},
+                "ions": {"Ni2+": {"fit_seeds": [31, 32]}, "Fe3+": {}}}
+        for ion in ("Ni2+", "Fe3+"):
+            engine, folder = Recorder(), Path("data") / ion
+            p = pipeline.plan_for(plan, ion)
+            _, tests, fits = pipeline.make_data(engine, ion, p, folder)
+            specs_tests, specs_fits = pipeline.held_out_sets(p, folder)
+            made = {out: (domain, count, seed) for domain, count, seed, out in engine.calls}
+            for out, domain, count, seed in list(specs_tests.values()) + specs_fits:
+                self.assertEqual((domain, count, seed), made[out], (ion, out.name))
+            self.assertEqual(tests, {name: spec[0] for name, spec in specs_tests.items()})
+            self.assertIn(pipeline.budget_set(folder), fits)
+            self.assertEqual(p.get("fit_seeds", [21, 22])[:2], [spec[3] for spec in specs_fits[:2]])
+
 if __name__ == "__main__":
     unittest.main()
