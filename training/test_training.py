@@ -356,6 +356,14 @@ class UncertaintyTest(unittest.TestCase):
         self.assertGreater(uncertainty.budget_threshold(np.array([0.0, 0.5, 0.9]), budget=0.0), 0.0,
                            "an unphysical output (confidence 0) is flagged under any budget")
 
+    def test_a_centred_curve_puts_one_knot_mid_plateau_and_keeps_the_ends(self):
+        import budget_study
+        curve = {"log_se": [-3.0, -2.0, -1.5, -1.0, -0.5, 0.0], "confidence": [1.0, 1.0, 0.8, 0.2, 0.2, 0.0]}
+        got = budget_study.centred(curve)
+        self.assertEqual([-3.0, -2.5, -1.5, -0.75, 0.0], got["log_se"])
+        self.assertEqual([1.0, 1.0, 0.8, 0.2, 0.0], got["confidence"])
+        self.assertTrue(np.all(np.diff(got["confidence"][1:-1]) < 0), "strictly decreasing between the end knots")
+
     def test_the_pipelines_budget_set_is_a_fit_set_drawn_like_the_d4h_test_set(self):
         import pipeline
         folder = Path("data/X")
