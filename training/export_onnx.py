@@ -96,14 +96,18 @@ def export(run, out_dir, file_stem=None):
         "architecture": cfg.arch, "trained_domain": meta["domain"],
         "domain_min": [float(v) for v in meta["domain_min"]], "domain_max": [float(v) for v in meta["domain_max"]],
         "contract_version": str(meta["contract_version"]), "parity": f"parity/{stem}.npz", "metrics": metrics,
-        **({} if flags is None else {"flags": {"threshold": flags["threshold"], "report": flags["report"],
-                                                "recall_targets": [flags["recall_target"],
-                                                                   flags["recall_target_outside"]],
-                                                "flag_budget": flags.get("flag_budget")}})})
+        **({} if flags is None else {"flags": manifest_flags(flags)})})
     if Path(out_dir).resolve() == (uncertainty.ROOT / "models-onnx").resolve():
         uncertainty.write_flags_summary(out_dir / "manifest.json", uncertainty.ROOT / "docs" / "accuracy.md")
     print(f"exported {path} ({path.stat().st_size / 1e6:.2f} MB), sha256 {sha256(path)[:16]}…")
     return path
+
+
+def manifest_flags(flags):
+    """A model's manifest entry for its flags, from its `uncertainty` metadata."""
+    return {"threshold": flags["threshold"], "report": flags["report"],
+            "recall_targets": [flags["recall_target"], flags["recall_target_outside"]],
+            "flag_budget": flags.get("flag_budget")}
 
 
 def output_names(graph):

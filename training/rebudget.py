@@ -40,7 +40,8 @@ def metadata(model):
 
 def rebuild(onnx_path):
     """The network and SE head of an exported model, in PyTorch, and the model's metadata."""
-    props = metadata(onnx.load(str(onnx_path), load_external_data=False))
+    model = onnx.load(str(onnx_path))
+    props = metadata(model)
     values = json.loads(props["training_config"])
     cfg = TrainConfig(**{k: v for k, v in values.items() if k in TrainConfig.__dataclass_fields__})
     meta = {"ion": props["ion"], "domain": props["trained_domain"], "domain_min": json.loads(props["domain_min"]),
@@ -49,7 +50,7 @@ def rebuild(onnx_path):
     net = models.build(cfg, meta)
     load_onnx_weights(net, str(onnx_path))
     found = {i.name[len("head."):]: torch.from_numpy(numpy_helper.to_array(i).copy())
-             for i in onnx.load(str(onnx_path)).graph.initializer if i.name.startswith("head.")}
+             for i in model.graph.initializer if i.name.startswith("head.")}
     if not found:
         raise SystemExit(f"error: {onnx_path} has no SE head (no 'head.' initializers): nothing to rebudget")
     hidden, inputs = found["layers.0.weight"].shape
@@ -94,17 +95,20 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
     curves = {"inside": flags["calibration"], "outside": flags["calibration_outside"]}
     by_recall = flags.get("threshold_by_recall", flags["threshold"])
     conf, se, inside = budget_confidences(net, head, curves, lo, hi, budget_folder)
-    thresholds = {"inside": min(by_recall, uncertainty.budget_threshold(conf[inside], budget)),
+    thresholds = {"inside": uncertainty.capped_threshold(by_recall, conf[inside], budget),
                   "outside": flags["threshold_outside"]}
     sets, diagrams = uncertainty.report_tests(net, head, curves, thresholds, tests, lo, hi)
     budget_report = uncertainty.flag_report(conf, se, np.where(inside, thresholds["inside"], thresholds["outside"]))
-    old = flags["report"]
-    calibration = {k: v for k, v in old.items() if k.startswith("calibration") and "fit-paper" not in k}
+    budget_row = f"calibration, {Path(budget_folder).name}"
+    calibration = {k: v for k, v in flags["report"].items() if k.startswith("calibration") and k != budget_row}
+    if "calibration" in calibration:  # its counts were made at the model's threshold before this one
+        if flags["threshold"] == by_recall:
+            calibration["calibration, at the recall target's threshold"] = calibration.pop("calibration")
+        elif thresholds["inside"] != flags["threshold"]:
+            previous = f"calibration, at the previous threshold {flags['threshold']:.3f}"
+            calibration[previous] = calibration.pop("calibration")
     flags.update({"threshold": thresholds["inside"], "threshold_by_recall": by_recall, "flag_budget": budget,
-                  "report": uncertainty.finite({
-                      **{k if k != "calibration" else "calibration, at the recall target's threshold": v
-                         for k, v in calibration.items()},
-                      f"calibration, {Path(budget_folder).name}": budget_report, **sets})})
+                  "report": uncertainty.finite({**calibration, budget_row: budget_report, **sets})})
     model = onnx.load(str(onnx_path))
     for entry in model.metadata_props:
         if entry.key == "uncertainty":
@@ -122,7 +126,7 @@ def update_manifest(onnx_path, flags):
     manifest = json.loads((onnx_path.parent / "manifest.json").read_text())
     entry = next(e for e in manifest["models"] if e["file"] == onnx_path.name)
     entry.update({"sha256": export_onnx.sha256(onnx_path), "bytes": onnx_path.stat().st_size})
-    entry["flags"].update({"threshold": flags["threshold"], "report": flags["report"], "flag_budget": flags["flag_budget"]})
+    entry["flags"] = export_onnx.manifest_flags(flags)
     export_onnx.list_in_manifest(onnx_path.parent, entry)
 
 
@@ -133,8 +137,8 @@ def write_report(ion, flags, diagrams, report_path):
     run = re.search(r"### Outlier flags: \S+ \(`([^`]+)`\)", previous)
     if not (fit and run):
         raise SystemExit(f"error: {report_path} does not name the head's fit size and run: not this model's report")
-    calibration = flags["report"].get("calibration, at the recall target's threshold", {})
-    report = {**flags, "fit_size": int(fit.group(1)), "calibration_size": calibration.get("n", 0),
+    calibration = next(v for k, v in flags["report"].items() if k.startswith("calibration, at ") or k == "calibration")
+    report = {**flags, "fit_size": int(fit.group(1)), "calibration_size": calibration["n"],
               "sets": flags["report"]}
     uncertainty.write_report(ion, run.group(1), report, diagrams,
                              command=f"/usr/bin/python3 training/rebudget.py --ions {ion}")

@@ -180,6 +180,12 @@ def budget_threshold(conf, budget=FLAG_BUDGET):
     return float(max((below.max() + values[k]) / 2 if len(below) else values[k] / 2, 1e-6))
 
 
+def capped_threshold(by_recall, conf_in_domain, budget=FLAG_BUDGET):
+    """The inside threshold under the flag budget: the recall target's, lowered if it would flag more than `budget`
+    of the in-domain D4h confidences."""
+    return min(by_recall, budget_threshold(conf_in_domain, budget))
+
+
 def auroc(score, positive):
     """Probability that a random positive scores above a random negative (ties count half)."""
     from sklearn.metrics import roc_auc_score
@@ -201,7 +207,7 @@ def fit_flags(log_cal, se_cal, inside_cal, physical_cal, target_in=RECALL_TARGET
                   "outside": choose_threshold(conf_cal[~inside_cal], se_cal[~inside_cal], target_out)}
     thresholds["inside_by_recall"] = thresholds["inside"]
     if budget_rows is not None and budget_rows.any():
-        thresholds["inside"] = min(thresholds["inside"], budget_threshold(conf_cal[budget_rows & inside_cal], budget))
+        thresholds["inside"] = capped_threshold(thresholds["inside"], conf_cal[budget_rows & inside_cal], budget)
     return curves, thresholds, conf_cal
 
 
@@ -447,9 +453,10 @@ def percent(report, key):
 
 def write_flags_summary(manifest_path, doc):
     """One row per committed model against the flags issue's targets, from the manifest (section flags-summary)."""
-    rows = ["| ion | recall targets inside/outside, flag budget | union recall | union precision | D4h flagged | D4h recall | "
-            "beyond outliers missed | targets met | union recall, outside checked exactly | union precision, outside "
-            "checked exactly | targets met, outside checked exactly |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| ion | recall targets inside/outside, flag budget | union recall | union precision | D4h flagged | "
+            "D4h recall | beyond outliers missed | targets met | union recall, outside checked exactly | union "
+            "precision, outside checked exactly | targets met, outside checked exactly |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for entry in json.loads(Path(manifest_path).read_text())["models"]:
         flags = entry.get("flags")
         if not flags:
