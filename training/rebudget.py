@@ -131,17 +131,24 @@ def update_manifest(onnx_path, flags):
 
 
 def write_report(ion, flags, diagrams, report_path):
-    """The model's flags report with the new threshold; the head's sizes come from the report it replaces."""
+    """The model's flags report with the new threshold."""
+    fit_size, run = head_fit(flags, report_path)
+    calibration = next(v for k, v in flags["report"].items() if k.startswith("calibration, at ") or k == "calibration")
+    report = {**flags, "fit_size": fit_size, "calibration_size": calibration["n"], "sets": flags["report"]}
+    uncertainty.write_report(ion, run, report, diagrams, command=f"/usr/bin/python3 training/rebudget.py --ions {ion}")
+
+
+def head_fit(flags, report_path):
+    """The head's fit size and run name: from the model's metadata, or, for models exported before it kept them,
+    from the flags report the new one replaces."""
+    if "fit_size" in flags and "run" in flags:
+        return flags["fit_size"], flags["run"]
     previous = Path(report_path).read_text()
     fit = re.search(r"SE head fitted on (\d+) held-out spectra", previous)
     run = re.search(r"### Outlier flags: \S+ \(`([^`]+)`\)", previous)
     if not (fit and run):
         raise SystemExit(f"error: {report_path} does not name the head's fit size and run: not this model's report")
-    calibration = next(v for k, v in flags["report"].items() if k.startswith("calibration, at ") or k == "calibration")
-    report = {**flags, "fit_size": int(fit.group(1)), "calibration_size": calibration["n"],
-              "sets": flags["report"]}
-    uncertainty.write_report(ion, run.group(1), report, diagrams,
-                             command=f"/usr/bin/python3 training/rebudget.py --ions {ion}")
+    return int(fit.group(1)), run.group(1)
 
 
 def main():

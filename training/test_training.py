@@ -427,6 +427,28 @@ class UncertaintyTest(unittest.TestCase):
             with self.assertRaises(SystemExit):
                 rebudget.check_parity(net2, head2, fixture)
 
+    def test_a_models_flags_metadata_keeps_what_a_later_rebudget_needs(self):
+        import rebudget
+        import uncertainty
+        head = uncertainty.SeHead(16, META["domain_min"], META["domain_max"], hidden=8)
+        saved = {"head": head.state_dict(), "width": 16, "hidden": 8, "lo": META["domain_min"],
+                 "hi": META["domain_max"], "calibration": {"inside": [[0.0, 1.0]], "outside": [[0.0, 1.0]]},
+                 "thresholds": {"inside": 0.5, "outside": 0.9, "inside_by_recall": 0.8},
+                 "report": {"fit_size": 1200, "calibration_size": 300, "flag_budget": 0.0075, "sets": {}}}
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Path(tmp) / "Ni2+-edges-ft"
+            run.mkdir()
+            torch.save(saved, run / "uncertainty.pt")
+            _, flags = uncertainty.load_head(run)
+            self.assertEqual((0.5, 0.8), (flags["threshold"], flags["threshold_by_recall"]))
+            missing = Path(tmp) / "no-report.md"  # the metadata is enough: no previous report is read
+            self.assertEqual((1200, "Ni2+-edges-ft"), rebudget.head_fit(flags, missing))
+            del flags["fit_size"]
+            with self.assertRaises(FileNotFoundError):
+                rebudget.head_fit(flags, missing)
+            missing.write_text("### Outlier flags: Ni2+ (`Ni2+-short`)\n\nSE head fitted on 900 held-out spectra\n")
+            self.assertEqual((900, "Ni2+-short"), rebudget.head_fit(flags, missing))
+
     def test_the_flags_summary_has_a_row_per_model_and_names_the_targets_met(self):
         import uncertainty
         def report(recall, precision, flagged_share=0.2, missed=3, true_outliers=100):

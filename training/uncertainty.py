@@ -363,6 +363,8 @@ def saved_head(saved):
 
 
 def load_head(run):
+    """A run's SE head and the `uncertainty` metadata its model carries (with the threshold the recall target alone
+    gives, and the fit size and run name, so that the flags can be re-budgeted and re-reported from the model)."""
     path = Path(run) / "uncertainty.pt"
     if not path.exists():
         return None, None
@@ -370,6 +372,9 @@ def load_head(run):
     return saved_head(saved), {"method": "se-head", "calibration": saved["calibration"]["inside"],
                   "calibration_outside": saved["calibration"]["outside"], "threshold": saved["thresholds"]["inside"],
                   "threshold_outside": saved["thresholds"]["outside"],
+                  "threshold_by_recall": saved["thresholds"].get("inside_by_recall", saved["thresholds"]["inside"]),
+                  "fit_size": saved["report"]["fit_size"], "calibration_size": saved["report"]["calibration_size"],
+                  "run": Path(run).name,
                   "recall_target": saved["report"].get("recall_target", 0.97),
                   "recall_target_outside": saved["report"].get("recall_target_outside", 0.999),
                   "flag_budget": saved["report"].get("flag_budget"),
