@@ -141,7 +141,7 @@ def write_report(ion, flags, diagrams, report_path):
 def head_fit(flags, report_path):
     """The head's fit size and run name: from the model's metadata, or, for models exported before it kept them,
     from the flags report the new one replaces."""
-    if "fit_size" in flags and "run" in flags:
+    if flags.get("fit_size") is not None and flags.get("run"):
         return flags["fit_size"], flags["run"]
     previous = Path(report_path).read_text()
     fit = re.search(r"SE head fitted on (\d+) held-out spectra", previous)
