@@ -474,6 +474,16 @@ class UncertaintyTest(unittest.TestCase):
         self.assertIn("| Ti2+ | no SE head |", text)
 
 
+class RecordingEngine:
+    """Stands in for pipeline.Engine: records each `generate` call as (domain, count, seed, out folder)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def generate(self, ion, domain, count, seed, out):
+        self.calls.append((domain, count, seed, out))
+
+
 class PipelinePlanTest(unittest.TestCase):
     """The product plan is what rebuilds models-onnx/: a typo in it would only show hours into a rebuild."""
 
@@ -660,13 +670,6 @@ class PipelinePlanTest(unittest.TestCase):
     def test_a_plan_with_cold_or_steep_count_adds_those_slices_to_the_training_folders(self):
         import pipeline
 
-        class Recorder:
-            def __init__(self):
-                self.calls = []
-
-            def generate(self, ion, domain, count, seed, out):
-                self.calls.append((domain, count, seed, out.name))
-
         plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 5,
                              "test_count": 3, "fit_count": 2},
                 "ions": {"V2+": {"cold_count": 4}, "Fe2+": {"cold_count": 4, "steep_count": 6, "edges_count": 7,
@@ -674,40 +677,34 @@ class PipelinePlanTest(unittest.TestCase):
         seeds = {domain: seed for _, domain, seed in pipeline.EXTRA_SLICES + pipeline.APPENDED_SLICES}
         self.assertEqual(len(set(seeds.values())), len(seeds))  # no two slices share a seed
         for ion, slices in (("V2+", {"cold": 4}), ("Fe2+", {"cold": 4, "oh-steep": 6}), ("Ti2+", {})):
-            engine = Recorder()
+            engine = RecordingEngine()
             train_dirs, _, _ = pipeline.make_data(engine, ion, pipeline.plan_for(plan, ion), Path("data") / ion)
             for domain in ("cold", "oh-steep"):
                 self.assertEqual(domain in slices, Path("data") / ion / f"train-{domain}" in train_dirs, (ion, domain))
                 self.assertEqual(domain in slices,
-                                 (domain, slices.get(domain), seeds[domain], f"train-{domain}") in engine.calls,
+                                 (domain, slices.get(domain), seeds[domain], Path("data") / ion / f"train-{domain}")
+                                 in engine.calls,
                                  (ion, domain))
             for domain, count in (("oh-edges", 7), ("oh-steep-edges", 8)):  # made for a late step, not for every one
                 made = [call for call in engine.calls if call[0] == domain]
-                self.assertEqual([(domain, count, seeds[domain], f"train-{domain}")] if ion == "Fe2+" else [], made)
+                self.assertEqual([(domain, count, seeds[domain], Path("data") / ion / f"train-{domain}")]
+                                 if ion == "Fe2+" else [], made)
                 self.assertNotIn(Path("data") / ion / f"train-{domain}", train_dirs)
-        engine = Recorder()  # an interim build is never evaluated: no test or fit sets
+        engine = RecordingEngine()  # an interim build is never evaluated: no test or fit sets
         train_dirs, tests, fits = pipeline.make_data(engine, "V2+", pipeline.plan_for(plan, "V2+"), Path("x"), False)
         self.assertEqual(({}, []), (tests, fits))
-        self.assertEqual(sorted(d.name for d in train_dirs), sorted(call[3] for call in engine.calls))
-
+        self.assertEqual(sorted(train_dirs), sorted(call[3] for call in engine.calls))
 
     def test_rebudget_makes_the_held_out_sets_the_pipeline_made(self):
         """rebudget.py regenerates test and budget sets from held_out_sets: they must be the pipeline's, seeds and
         sizes included (a plan's fit_seeds too), or a model's thresholds would be moved on other data."""
         import pipeline
 
-        class Recorder:
-            def __init__(self):
-                self.calls = []
-
-            def generate(self, ion, domain, count, seed, out):
-                self.calls.append((domain, count, seed, out))
-
         plan = {"defaults": {"train_domain": "extended", "train_count": 10, "train_seed": 1, "slice_count": 0,
                              "test_count": 3, "fit_count": 2},
                 "ions": {"Ni2+": {"fit_seeds": [31, 32]}, "Fe3+": {}}}
         for ion in ("Ni2+", "Fe3+"):
-            engine, folder = Recorder(), Path("data") / ion
+            engine, folder = RecordingEngine(), Path("data") / ion
             p = pipeline.plan_for(plan, ion)
             _, tests, fits = pipeline.make_data(engine, ion, p, folder)
             specs_tests, specs_fits = pipeline.held_out_sets(p, folder)
@@ -717,6 +714,7 @@ class PipelinePlanTest(unittest.TestCase):
             self.assertEqual(tests, {name: spec[0] for name, spec in specs_tests.items()})
             self.assertIn(pipeline.budget_set(folder), fits)
             self.assertEqual(p.get("fit_seeds", [21, 22])[:2], [spec[3] for spec in specs_fits[:2]])
+
 
 if __name__ == "__main__":
     unittest.main()
