@@ -8,7 +8,9 @@ so the same spectra are inside its domain. Both are tested on the ion's C4v test
     /usr/bin/python3 training/c4v_study.py --ion Ni2+ --paper-run data/runs/Ni2+-paper \
         [--control-run data/runs/Ni2+-extended-control] [--product models-onnx/Ni2+.onnx]
 
-Writes training/reports/c4v-study/<ion>.json and .png, and the ion's section of docs/accuracy.md. The runs:
+Writes training/reports/c4v-study/<ion>.json and .png, and the ion's section of docs/accuracy.md. When only the
+product model has changed, `--product-only` measures it again and keeps the other rows from that JSON (the runs
+behind them need not be on this machine), provided they were measured on the same test sets. The runs:
 
     ./xasflow generate --ion Ni2+ --count 60000 --seed 31 --domain paper --out data/Ni2+/train-paper
     /usr/bin/python3 training/train.py --config training/configs/paper.json --name Ni2+-paper \
@@ -46,6 +48,26 @@ def measure(net, d4h, c4v):
             "c4v_outliers": on_c4v["I7"], "c4v_se_median": on_c4v["se_median"], "r_a": r_a, "profile": profile}
 
 
+def test_sets(d4h, c4v):
+    """What identifies the two test sets a study was measured on: a row kept from an earlier study is comparable only
+    if these are equal (the D4h params alone are the same for every ion: same box and seed)."""
+    def identity(ds):
+        return {"ion": ds.meta["ion"], "domain": ds.meta["domain"], "seed": ds.meta["seed"], "count": len(ds),
+                "engine_version": ds.meta.get("engine_version"), "sha256": ds.content_hash()}
+    return {"d4h": identity(d4h), "c4v": identity(c4v)}
+
+
+def kept_rows(study_path, sets):
+    """The saved study's rows and command, for a `--product-only` run on the same test sets."""
+    if not study_path.exists():
+        raise SystemExit(f"error: --product-only needs an earlier study ({study_path} is missing): run --paper-run")
+    saved = json.loads(study_path.read_text())
+    if saved.get("test_sets") != sets:
+        raise SystemExit(f"error: {study_path} was measured on other test sets ({saved.get('test_sets')}) than "
+                         f"today's ({sets}): its rows are not comparable; run with --paper-run")
+    return saved
+
+
 def plot(ion, results, path):
     import matplotlib
     matplotlib.use("Agg")
@@ -65,21 +87,25 @@ def plot(ion, results, path):
     plt.close(fig)
 
 
-def section(ion, results, sizes, command):
+def section(ion, results, sizes, commands):
     rows = ["| model | trained on | train spectra | D4h I1 | D4h outliers | C4v I1 | C4v outliers | C4v median SE | "
             "C4v r_a |", "|---|---|---|---|---|---|---|---|---|"]
     for label, r in results.items():
         rows.append(f"| {label} | {sizes[label][0]} | {sizes[label][1]} | {100 * r['d4h_I1']:.1f} % | "
                     f"{100 * r['d4h_outliers']:.2f} % | {100 * r['c4v_I1']:.1f} % | {100 * r['c4v_outliers']:.2f} % | "
                     f"{100 * r['c4v_se_median']:.2f} % | {100 * r['r_a']:.0f} % |")
-    return "\n".join([f"### C4v extrapolation study: {ion}", "", f"Command: `{command}`", "", *rows, "",
+    said = "Command: " + ", then ".join(f"`{c}`" for c in commands)
+    return "\n".join([f"### C4v extrapolation study: {ion}", "", said, "", *rows, "",
                       f"![{ion} C4v study](../training/reports/c4v-study/{ion}.png)", ""])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ion", required=True)
-    parser.add_argument("--paper-run", required=True, help="training run on the paper's domain (data/runs/...)")
+    runs = parser.add_mutually_exclusive_group(required=True)
+    runs.add_argument("--paper-run", help="training run on the paper's domain (data/runs/...)")
+    runs.add_argument("--product-only", action="store_true", help="measure the product model again and keep the "
+                      "other rows of the saved study (same test sets required)")
     parser.add_argument("--control-run", help="optional run on the extended box with the paper run's data size and "
                         "schedule: separates the domain's effect from the product model's larger training")
     parser.add_argument("--product", help="product ONNX model (default models-onnx/<ion>.onnx)")
@@ -89,12 +115,23 @@ def main():
     d4h = data.load(str(Path(args.data) / args.ion / "test-d4h"))
     c4v = data.load(str(Path(args.data) / args.ion / "test-c4v"))
 
-    paper_net, paper_cfg, paper_ckpt = evaluate.load_run(args.paper_run)
-    if paper_ckpt["meta"]["domain"] != "paper":
-        raise SystemExit(f"error: {args.paper_run} was trained on '{paper_ckpt['meta']['domain']}', not 'paper'")
+    sets = test_sets(d4h, c4v)
+    study_path = OUT / f"{args.ion}.json"
+    if args.product_only:
+        if args.control_run:
+            raise SystemExit("error: --control-run is measured with --paper-run; --product-only keeps its saved row")
+        saved = kept_rows(study_path, sets)
+        results, sizes = saved["results"], saved["sizes"]
+        commands = [saved["commands"][0], f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --product-only"]
+    else:
+        paper_net, paper_cfg, paper_ckpt = evaluate.load_run(args.paper_run)
+        if paper_ckpt["meta"]["domain"] != "paper":
+            raise SystemExit(f"error: {args.paper_run} was trained on '{paper_ckpt['meta']['domain']}', not 'paper'")
+        results = {"paper domain": measure(paper_net, d4h, c4v)}
+        sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"])}
+        commands = [f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --paper-run {args.paper_run}"
+                    + (f" --control-run {args.control_run}" if args.control_run else "")]
     product_net, props = product_network(product_path)
-    results = {"paper domain": measure(paper_net, d4h, c4v)}
-    sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"])}
     if args.control_run:
         control_net, control_cfg, control_ckpt = evaluate.load_run(args.control_run)
         results["extended, same budget"] = measure(control_net, d4h, c4v)
@@ -104,11 +141,10 @@ def main():
     sizes["extended (product)"] = (f"`{product_path.name}`: extended box, Dq ∈ [−0.2, 0.2], + Oh/C4v slices",
                                    int(props["train_size"]))
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"{args.ion}.json").write_text(json.dumps({"ion": args.ion, "sizes": sizes, "results": results}, indent=1))
+    study_path.write_text(json.dumps({"ion": args.ion, "sizes": sizes, "results": results, "test_sets": sets,
+                                      "commands": commands}, indent=1))
     plot(args.ion, results, OUT / f"{args.ion}.png")
-    command = (f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --paper-run {args.paper_run}"
-               + (f" --control-run {args.control_run}" if args.control_run else ""))
-    body = section(args.ion, results, sizes, command)
+    body = section(args.ion, results, sizes, commands)
     uncertainty.replace_section(ROOT / "docs" / "accuracy.md", f"c4v-study-{args.ion}", body)
     print(body)
 

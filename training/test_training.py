@@ -189,6 +189,30 @@ class AccuracyTableTest(unittest.TestCase):
         self.assertEqual(len(rows[0].split("|")), len(rows[1].split("|")), "same number of cells")
 
 
+class C4vStudyTest(unittest.TestCase):
+    def test_a_product_only_study_keeps_earlier_rows_only_when_measured_on_the_same_test_sets(self):
+        import c4v_study
+        rng = np.random.default_rng(0)
+
+        def dataset(ion, domain, seed):
+            meta = {"ion": ion, "domain": domain, "seed": seed, "engine_version": "1.1.0"}
+            return data.Dataset(rng.random((4, 9), dtype=np.float32), rng.random((4, 501), dtype=np.float32), meta, "x")
+        d4h, c4v = dataset("Mn3+", "paper", 1001), dataset("Mn3+", "c4v", 1003)
+        sets = c4v_study.test_sets(d4h, c4v)
+        with tempfile.TemporaryDirectory() as tmp:
+            study = Path(tmp) / "Mn3+.json"
+            with self.assertRaisesRegex(SystemExit, "needs an earlier study"):
+                c4v_study.kept_rows(study, sets)
+            study.write_text(json.dumps({"results": {"paper domain": {}}, "test_sets": sets, "commands": ["c"]}))
+            self.assertEqual(["c"], c4v_study.kept_rows(study, sets)["commands"])
+            regenerated = dataset("Mn3+", "c4v", 1003)  # same name and seed, other spectra
+            with self.assertRaisesRegex(SystemExit, "other test sets"):
+                c4v_study.kept_rows(study, c4v_study.test_sets(d4h, regenerated))
+            study.write_text(json.dumps({"results": {"paper domain": {}}}))  # a study that did not record them
+            with self.assertRaisesRegex(SystemExit, "other test sets"):
+                c4v_study.kept_rows(study, sets)
+
+
 class SameDataTest(unittest.TestCase):
     """A restored run must stand on the data its model saw, allowing for other BLAS kernels' rounding."""
 
