@@ -48,7 +48,7 @@ def measure(net, d4h, c4v):
             "c4v_outliers": on_c4v["I7"], "c4v_se_median": on_c4v["se_median"], "r_a": r_a, "profile": profile}
 
 
-def test_sets(d4h, c4v):
+def identify_test_sets(d4h, c4v):
     """What identifies the two test sets a study was measured on: a row kept from an earlier study is comparable only
     if these are equal (the D4h params alone are the same for every ion: same box and seed)."""
     def identity(ds):
@@ -115,7 +115,7 @@ def main():
     d4h = data.load(str(Path(args.data) / args.ion / "test-d4h"))
     c4v = data.load(str(Path(args.data) / args.ion / "test-c4v"))
 
-    sets = test_sets(d4h, c4v)
+    sets = identify_test_sets(d4h, c4v)
     study_path = OUT / f"{args.ion}.json"
     if args.product_only:
         if args.control_run:

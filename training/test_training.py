@@ -198,7 +198,7 @@ class C4vStudyTest(unittest.TestCase):
             meta = {"ion": ion, "domain": domain, "seed": seed, "engine_version": "1.1.0"}
             return data.Dataset(rng.random((4, 9), dtype=np.float32), rng.random((4, 501), dtype=np.float32), meta, "x")
         d4h, c4v = dataset("Mn3+", "paper", 1001), dataset("Mn3+", "c4v", 1003)
-        sets = c4v_study.test_sets(d4h, c4v)
+        sets = c4v_study.identify_test_sets(d4h, c4v)
         with tempfile.TemporaryDirectory() as tmp:
             study = Path(tmp) / "Mn3+.json"
             with self.assertRaisesRegex(SystemExit, "needs an earlier study"):
@@ -207,7 +207,7 @@ class C4vStudyTest(unittest.TestCase):
             self.assertEqual(["c"], c4v_study.kept_rows(study, sets)["commands"])
             regenerated = dataset("Mn3+", "c4v", 1003)  # same name and seed, other spectra
             with self.assertRaisesRegex(SystemExit, "other test sets"):
-                c4v_study.kept_rows(study, c4v_study.test_sets(d4h, regenerated))
+                c4v_study.kept_rows(study, c4v_study.identify_test_sets(d4h, regenerated))
             study.write_text(json.dumps({"results": {"paper domain": {}}}))  # a study that did not record them
             with self.assertRaisesRegex(SystemExit, "other test sets"):
                 c4v_study.kept_rows(study, sets)
