@@ -38,9 +38,10 @@ def metadata(model):
     return {p.key: p.value for p in model.metadata_props}
 
 
-def rebuild(onnx_path):
-    """The network and SE head of an exported model, in PyTorch, and the model's metadata."""
-    model = onnx.load(str(onnx_path))
+def rebuild(onnx_path, model=None):
+    """The network and SE head of an exported model, in PyTorch, and the model's metadata (`model`: the file already
+    parsed, if the caller has it)."""
+    model = model or onnx.load(str(onnx_path))
     props = metadata(model)
     values = json.loads(props["training_config"])
     cfg = TrainConfig(**{k: v for k, v in values.items() if k in TrainConfig.__dataclass_fields__})
@@ -48,7 +49,7 @@ def rebuild(onnx_path):
             "domain_max": json.loads(props["domain_max"]), "energy_axis": json.loads(props["energy_axis"]),
             "lifetime_step_ev": float(props["lifetime_step_ev"])}
     net = models.build(cfg, meta)
-    load_onnx_weights(net, str(onnx_path))
+    load_onnx_weights(net, str(onnx_path), model)
     found = {i.name[len("head."):]: torch.from_numpy(numpy_helper.to_array(i).copy())
              for i in model.graph.initializer if i.name.startswith("head.")}
     if not found:
@@ -88,7 +89,8 @@ def budget_confidences(net, head, curves, lo, hi, budget_folder):
 def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FLAG_BUDGET):
     """Rewrites the model's inside threshold and flags report; returns the new `uncertainty` metadata."""
     onnx_path = Path(onnx_path)
-    net, head, props = rebuild(onnx_path)
+    model = onnx.load(str(onnx_path))
+    net, head, props = rebuild(onnx_path, model)
     check_parity(net, head, onnx_path.parent / "parity" / f"{onnx_path.stem}.npz")
     flags = json.loads(props["uncertainty"])
     lo, hi = json.loads(props["domain_min"]), json.loads(props["domain_max"])
@@ -109,7 +111,6 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
             calibration[previous] = calibration.pop("calibration")
     flags.update({"threshold": thresholds["inside"], "threshold_by_recall": by_recall, "flag_budget": budget,
                   "report": uncertainty.finite({**calibration, budget_row: budget_report, **sets})})
-    model = onnx.load(str(onnx_path))
     for entry in model.metadata_props:
         if entry.key == "uncertainty":
             entry.value = json.dumps(flags, allow_nan=False)

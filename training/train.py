@@ -126,12 +126,13 @@ def save_atomic(obj, path):
     os.replace(tmp, path)
 
 
-def load_onnx_weights(net, path):
-    """Copy every trainable weight from an exported model (its initializers keep the state_dict names)."""
+def load_onnx_weights(net, path, model=None):
+    """Copy every trainable weight from an exported model (its initializers keep the state_dict names); `model` is
+    the file already parsed, if the caller has it (a 3.5 MB model is not parsed twice)."""
     import onnx
     from onnx import numpy_helper
 
-    found = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    found = {i.name: numpy_helper.to_array(i) for i in (model or onnx.load(path)).graph.initializer}
     # a model exported with its SE head keeps the network's weights under "net." (uncertainty.WithPredictedSe)
     found.update({name[len("net."):]: v for name, v in found.items() if name.startswith("net.")})
     widened = widen_for_thermal_inputs(net, found)
