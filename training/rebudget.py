@@ -117,8 +117,9 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
     onnx.checker.check_model(model)
     onnx.save(model, str(onnx_path))
     update_manifest(onnx_path, flags)
-    write_report(props["ion"], flags, diagrams, report_path)
-    if onnx_path.parent.resolve() == (uncertainty.ROOT / "models-onnx").resolve():
+    committed = onnx_path.parent.resolve() == (uncertainty.ROOT / "models-onnx").resolve()
+    write_report(props["ion"], flags, diagrams, report_path, committed)
+    if committed:
         uncertainty.write_flags_summary(onnx_path.parent / "manifest.json", uncertainty.ROOT / "docs" / "accuracy.md")
     return flags
 
@@ -131,12 +132,15 @@ def update_manifest(onnx_path, flags):
     export_onnx.list_in_manifest(onnx_path.parent, entry)
 
 
-def write_report(ion, flags, diagrams, report_path):
-    """The model's flags report with the new threshold."""
+def write_report(ion, flags, diagrams, report_path, committed):
+    """The model's flags report with the new threshold, beside `report_path`; a committed model's also in
+    docs/accuracy.md."""
     fit_size, run = head_fit(flags, report_path)
     calibration = next(v for k, v in flags["report"].items() if k.startswith("calibration, at ") or k == "calibration")
     report = {**flags, "fit_size": fit_size, "calibration_size": calibration["n"], "sets": flags["report"]}
-    uncertainty.write_report(ion, run, report, diagrams, command=f"/usr/bin/python3 training/rebudget.py --ions {ion}")
+    uncertainty.write_report(ion, run, report, diagrams, command=f"/usr/bin/python3 training/rebudget.py --ions {ion}",
+                             reports=Path(report_path).parent,
+                             accuracy_doc=uncertainty.ROOT / "docs" / "accuracy.md" if committed else None)
 
 
 def head_fit(flags, report_path):

@@ -395,8 +395,11 @@ def replace_section(doc, name, body):
     doc.write_text(text)
 
 
-def write_report(ion, run, report, diagrams, command=None):
-    reports = ROOT / "training" / "reports"
+def write_report(ion, run, report, diagrams, command=None, reports=ROOT / "training" / "reports",
+                 accuracy_doc=ROOT / "docs" / "accuracy.md"):
+    """The flags report (`<reports>/<ion>-flags.md`, reliability diagram beside it) and its section of the accuracy
+    document (none for a model outside the committed set: `accuracy_doc=None`)."""
+    reports = Path(reports)
     (reports / ion).mkdir(parents=True, exist_ok=True)
     png = reports / ion / "reliability.png"
     plot_reliability(diagrams, png)
@@ -418,7 +421,8 @@ def write_report(ion, run, report, diagrams, command=None):
         *rows, "",
         f"![reliability](../training/reports/{ion}/reliability.png)", ""])
     (reports / f"{ion}-flags.md").write_text(body + "\n")
-    replace_section(ROOT / "docs" / "accuracy.md", f"flags-{ion}", body)
+    if accuracy_doc:
+        replace_section(accuracy_doc, f"flags-{ion}", body)
     print(body)
 
 
