@@ -41,7 +41,7 @@ def metadata(model):
 def rebuild(onnx_path, model=None):
     """The network and SE head of an exported model, in PyTorch, and the model's metadata (`model`: the file already
     parsed, if the caller has it)."""
-    model = model or onnx.load(str(onnx_path))
+    model = onnx.load(str(onnx_path)) if model is None else model
     props = metadata(model)
     values = json.loads(props["training_config"])
     cfg = TrainConfig(**{k: v for k, v in values.items() if k in TrainConfig.__dataclass_fields__})
@@ -118,9 +118,10 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
     onnx.save(model, str(onnx_path))
     update_manifest(onnx_path, flags)
     committed = onnx_path.parent.resolve() == (uncertainty.ROOT / "models-onnx").resolve()
-    write_report(props["ion"], flags, diagrams, report_path, committed)
-    if committed:
-        uncertainty.write_flags_summary(onnx_path.parent / "manifest.json", uncertainty.ROOT / "docs" / "accuracy.md")
+    accuracy_doc = uncertainty.ROOT / "docs" / "accuracy.md" if committed else None  # an uncommitted model's stays out
+    write_report(props["ion"], flags, diagrams, report_path, accuracy_doc)
+    if accuracy_doc:
+        uncertainty.write_flags_summary(onnx_path.parent / "manifest.json", accuracy_doc)
     return flags
 
 
@@ -132,15 +133,14 @@ def update_manifest(onnx_path, flags):
     export_onnx.list_in_manifest(onnx_path.parent, entry)
 
 
-def write_report(ion, flags, diagrams, report_path, committed):
-    """The model's flags report with the new threshold, beside `report_path`; a committed model's also in
-    docs/accuracy.md."""
+def write_report(ion, flags, diagrams, report_path, accuracy_doc):
+    """The model's flags report with the new threshold, beside `report_path`, and its section of `accuracy_doc`
+    (None: no section)."""
     fit_size, run = head_fit(flags, report_path)
     calibration = next(v for k, v in flags["report"].items() if k.startswith("calibration, at ") or k == "calibration")
     report = {**flags, "fit_size": fit_size, "calibration_size": calibration["n"], "sets": flags["report"]}
     uncertainty.write_report(ion, run, report, diagrams, command=f"/usr/bin/python3 training/rebudget.py --ions {ion}",
-                             reports=Path(report_path).parent,
-                             accuracy_doc=uncertainty.ROOT / "docs" / "accuracy.md" if committed else None)
+                             reports=Path(report_path).parent, accuracy_doc=accuracy_doc)
 
 
 def head_fit(flags, report_path):

@@ -132,7 +132,7 @@ def load_onnx_weights(net, path, model=None):
     import onnx
     from onnx import numpy_helper
 
-    found = {i.name: numpy_helper.to_array(i) for i in (model or onnx.load(path)).graph.initializer}
+    found = {i.name: numpy_helper.to_array(i) for i in (onnx.load(path) if model is None else model).graph.initializer}
     # a model exported with its SE head keeps the network's weights under "net." (uncertainty.WithPredictedSe)
     found.update({name[len("net."):]: v for name, v in found.items() if name.startswith("net.")})
     widened = widen_for_thermal_inputs(net, found)
