@@ -473,6 +473,56 @@ class UncertaintyTest(unittest.TestCase):
             missing.write_text("### Outlier flags: Ni2+ (`Ni2+-short`)\n\nSE head fitted on 900 held-out spectra\n")
             self.assertEqual((900, "Ni2+-short"), rebudget.head_fit(flags, missing))
 
+    def test_rebudget_writes_beside_its_model_and_report_path_and_leaves_the_committed_set_alone(self):
+        """A model outside models-onnx: its file, manifest and flags report change, the repository's do not."""
+        import dataclasses
+        import export_onnx
+        import rebudget
+        import uncertainty
+        cfg = TrainConfig(arch="voigt-lines", train_dir="-", hidden=[16, 16], lines=8)
+        torch.manual_seed(4)
+        net = models.build(cfg, META).eval()
+        head = uncertainty.SeHead(16, META["domain_min"], META["domain_max"], hidden=8).eval()
+        curve = {"log_se": [-20.0, 20.0], "confidence": [0.95, 0.05]}
+        flags = {"method": "se-head", "calibration": curve, "calibration_outside": curve, "threshold": 0.99,
+                 "threshold_outside": 0.9, "recall_target": 0.95, "recall_target_outside": 0.99,
+                 "report": {"calibration": {"n": 40, "true_outliers": 40, "flagged": 40, "flagged_share": 1.0,
+                                            "recall": 1.0, "precision": 1.0, "auroc": None}}, "threshold_by_recall": 0.99, "flag_budget": None, "fit_size": 160,
+                 "run": "Ni2+-edges-ft"}
+        props = {"ion": META["ion"], "trained_domain": META["domain"],
+                 "domain_min": json.dumps(META["domain_min"]), "domain_max": json.dumps(META["domain_max"]),
+                 "energy_axis": json.dumps(META["energy_axis"]), "lifetime_step_ev": str(META["lifetime_step_ev"]),
+                 "training_config": json.dumps(dataclasses.asdict(cfg)), "uncertainty": json.dumps(flags)}
+        lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
+        inside = lambda n, seed: lo + (hi - lo) * np.random.default_rng(seed).random((n, 9), dtype=np.float32)  # noqa: E731
+        committed = [uncertainty.ROOT / "training" / "reports" / "Ni2+-flags.md", uncertainty.ROOT / "docs" / "accuracy.md",
+                     uncertainty.ROOT / "models-onnx" / "manifest.json"]
+        before = [p.read_bytes() for p in committed]
+        with tempfile.TemporaryDirectory() as tmp:
+            models_dir, reports = Path(tmp) / "models", Path(tmp) / "reports"
+            (models_dir / "parity").mkdir(parents=True)
+            path = models_dir / "Ni2+.onnx"
+            export_onnx.save_model(uncertainty.WithPredictedSe(net, head).eval(), path, props, inside(8, 1),
+                                   models_dir / "parity" / "Ni2+.npz")
+            (models_dir / "manifest.json").write_text(json.dumps({"models": [{"file": "Ni2+.onnx"}]}))
+            budget, tests = Path(tmp) / "fit-d4h", {"d4h": Path(tmp) / "test-d4h", "oh": Path(tmp) / "test-oh"}
+            write_shards(budget, "extended", 23, inside(200, 2))
+            for seed, (name, folder) in enumerate(tests.items(), 3):
+                write_shards(folder, "extended", seed, inside(50, seed))
+            got = rebudget.rebudget(path, budget, {k: str(v) for k, v in tests.items()}, reports / "Ni2+-flags.md")
+
+            self.assertLess(got["threshold"], 0.99, "the budget (0.75 % of 40) lowers the recall target's threshold")
+            self.assertEqual((0.99, uncertainty.FLAG_BUDGET), (got["threshold_by_recall"], got["flag_budget"]))
+            saved = json.loads(rebudget.metadata(onnx.load(str(path)))["uncertainty"])
+            self.assertEqual(got["threshold"], saved["threshold"])
+            self.assertEqual(["calibration, at the recall target's threshold", "calibration, fit-d4h", "d4h", "oh"],
+                             sorted(saved["report"])[:4])
+            entry = json.loads((models_dir / "manifest.json").read_text())["models"][0]
+            self.assertEqual((export_onnx.sha256(path), got["threshold"]), (entry["sha256"], entry["flags"]["threshold"]))
+            self.assertIn(f"< {got['threshold']:.3f} inside", (reports / "Ni2+-flags.md").read_text())
+            self.assertTrue((reports / "Ni2+" / "reliability.png").exists())
+        self.assertEqual(before, [p.read_bytes() for p in committed], "the repository's report, doc and manifest")
+
     def test_the_flags_summary_has_a_row_per_model_and_names_the_targets_met(self):
         import uncertainty
         def report(recall, precision, flagged_share=0.2, missed=3, true_outliers=100):
