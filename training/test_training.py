@@ -240,6 +240,21 @@ class SameDataTest(unittest.TestCase):
         self.assertIsNone(data.same_data(self.with_spectra(self.ds.spectra + np.float32(3e-6)), bare))
 
 
+def params_inside(n, seed):
+    """`n` parameter rows drawn uniformly inside META's box."""
+    lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
+    return lo + (hi - lo) * np.random.default_rng(seed).random((n, 9), dtype=np.float32)
+
+
+def exported_props(cfg, **extra):
+    """The metadata an exported model carries that rebudget.rebuild reads (plus `extra`)."""
+    import dataclasses
+    return {"ion": META["ion"], "trained_domain": META["domain"],
+            "domain_min": json.dumps(META["domain_min"]), "domain_max": json.dumps(META["domain_max"]),
+            "energy_axis": json.dumps(META["energy_axis"]), "lifetime_step_ev": str(META["lifetime_step_ev"]),
+            "training_config": json.dumps(dataclasses.asdict(cfg)), **extra}
+
+
 def write_shards(folder, domain, seed, params):
     """A dataset folder as `./xasflow generate` writes it: one shard, spectra derived from the parameters."""
     folder.mkdir(parents=True)
@@ -423,7 +438,6 @@ class UncertaintyTest(unittest.TestCase):
 
 
     def test_a_model_with_its_se_head_is_rebuilt_from_the_onnx_file_and_checked_against_its_parity_fixture(self):
-        import dataclasses
         import export_onnx
         import rebudget
         import uncertainty
@@ -431,12 +445,7 @@ class UncertaintyTest(unittest.TestCase):
         torch.manual_seed(4)
         net = models.build(cfg, META).eval()
         head = uncertainty.SeHead(16, META["domain_min"], META["domain_max"], hidden=8).eval()
-        props = {"ion": META["ion"], "trained_domain": META["domain"],
-                 "domain_min": json.dumps(META["domain_min"]), "domain_max": json.dumps(META["domain_max"]),
-                 "energy_axis": json.dumps(META["energy_axis"]), "lifetime_step_ev": str(META["lifetime_step_ev"]),
-                 "training_config": json.dumps(dataclasses.asdict(cfg))}
-        lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
-        params = lo + (hi - lo) * np.random.default_rng(1).random((20, 9), dtype=np.float32)
+        props, params = exported_props(cfg), params_inside(20, 1)
         with tempfile.TemporaryDirectory() as tmp:
             path, fixture = Path(tmp) / "Ni2+.onnx", Path(tmp) / "Ni2+.npz"
             export_onnx.save_model(uncertainty.WithPredictedSe(net, head).eval(), path, props, params, fixture)
@@ -475,7 +484,6 @@ class UncertaintyTest(unittest.TestCase):
 
     def test_rebudget_writes_beside_its_model_and_report_path_and_leaves_the_committed_set_alone(self):
         """A model outside models-onnx: its file, manifest and flags report change, the repository's do not."""
-        import dataclasses
         import export_onnx
         import rebudget
         import uncertainty
@@ -487,28 +495,23 @@ class UncertaintyTest(unittest.TestCase):
         flags = {"method": "se-head", "calibration": curve, "calibration_outside": curve, "threshold": 0.99,
                  "threshold_outside": 0.9, "recall_target": 0.95, "recall_target_outside": 0.99,
                  "report": {"calibration": {"n": 40, "true_outliers": 40, "flagged": 40, "flagged_share": 1.0,
-                                            "recall": 1.0, "precision": 1.0, "auroc": None}}, "threshold_by_recall": 0.99, "flag_budget": None, "fit_size": 160,
-                 "run": "Ni2+-edges-ft"}
-        props = {"ion": META["ion"], "trained_domain": META["domain"],
-                 "domain_min": json.dumps(META["domain_min"]), "domain_max": json.dumps(META["domain_max"]),
-                 "energy_axis": json.dumps(META["energy_axis"]), "lifetime_step_ev": str(META["lifetime_step_ev"]),
-                 "training_config": json.dumps(dataclasses.asdict(cfg)), "uncertainty": json.dumps(flags)}
-        lo, hi = np.array(META["domain_min"], np.float32), np.array(META["domain_max"], np.float32)
-        inside = lambda n, seed: lo + (hi - lo) * np.random.default_rng(seed).random((n, 9), dtype=np.float32)  # noqa: E731
-        committed = [uncertainty.ROOT / "training" / "reports" / "Ni2+-flags.md", uncertainty.ROOT / "docs" / "accuracy.md",
-                     uncertainty.ROOT / "models-onnx" / "manifest.json"]
+                                            "recall": 1.0, "precision": 1.0, "auroc": None}},
+                 "threshold_by_recall": 0.99, "flag_budget": None, "fit_size": 160, "run": "Ni2+-edges-ft"}
+        props = exported_props(cfg, uncertainty=json.dumps(flags))
+        committed = [uncertainty.ROOT / "training" / "reports" / "Ni2+-flags.md",
+                     uncertainty.ROOT / "docs" / "accuracy.md", uncertainty.ROOT / "models-onnx" / "manifest.json"]
         before = [p.read_bytes() for p in committed]
         with tempfile.TemporaryDirectory() as tmp:
             models_dir, reports = Path(tmp) / "models", Path(tmp) / "reports"
             (models_dir / "parity").mkdir(parents=True)
             path = models_dir / "Ni2+.onnx"
-            export_onnx.save_model(uncertainty.WithPredictedSe(net, head).eval(), path, props, inside(8, 1),
+            export_onnx.save_model(uncertainty.WithPredictedSe(net, head).eval(), path, props, params_inside(8, 1),
                                    models_dir / "parity" / "Ni2+.npz")
             (models_dir / "manifest.json").write_text(json.dumps({"models": [{"file": "Ni2+.onnx"}]}))
             budget, tests = Path(tmp) / "fit-d4h", {"d4h": Path(tmp) / "test-d4h", "oh": Path(tmp) / "test-oh"}
-            write_shards(budget, "extended", 23, inside(200, 2))
-            for seed, (name, folder) in enumerate(tests.items(), 3):
-                write_shards(folder, "extended", seed, inside(50, seed))
+            write_shards(budget, "extended", 23, params_inside(200, 2))
+            for seed, folder in enumerate(tests.values(), 3):
+                write_shards(folder, "extended", seed, params_inside(50, seed))
             got = rebudget.rebudget(path, budget, {k: str(v) for k, v in tests.items()}, reports / "Ni2+-flags.md")
 
             self.assertLess(got["threshold"], 0.99, "the budget (0.75 % of 40) lowers the recall target's threshold")
@@ -518,7 +521,8 @@ class UncertaintyTest(unittest.TestCase):
             self.assertEqual(["calibration, at the recall target's threshold", "calibration, fit-d4h", "d4h", "oh"],
                              sorted(saved["report"])[:4])
             entry = json.loads((models_dir / "manifest.json").read_text())["models"][0]
-            self.assertEqual((export_onnx.sha256(path), got["threshold"]), (entry["sha256"], entry["flags"]["threshold"]))
+            self.assertEqual((export_onnx.sha256(path), got["threshold"]),
+                             (entry["sha256"], entry["flags"]["threshold"]))
             self.assertIn(f"< {got['threshold']:.3f} inside", (reports / "Ni2+-flags.md").read_text())
             self.assertTrue((reports / "Ni2+" / "reliability.png").exists())
         self.assertEqual(before, [p.read_bytes() for p in committed], "the repository's report, doc and manifest")
