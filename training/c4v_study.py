@@ -10,7 +10,8 @@ so the same spectra are inside its domain. Both are tested on the ion's C4v test
 
 Writes training/reports/c4v-study/<ion>.json and .png, and the ion's section of docs/accuracy.md. When only the
 product model has changed, `--product-only` measures it again and keeps the other rows from that JSON (the runs
-behind them need not be on this machine), provided they were measured on the same test sets. The runs:
+behind them need not be on this machine), provided they were measured on the same test sets (regenerated ones count
+as the same when only the BLAS kernels' rounding moved their spectra; the JSON keeps their fingerprints). The runs:
 
     ./xasflow generate --ion Ni2+ --count 60000 --seed 31 --domain paper --out data/Ni2+/train-paper
     /usr/bin/python3 training/train.py --config training/configs/paper.json --name Ni2+-paper \
@@ -49,12 +50,26 @@ def measure(net, d4h, c4v):
 
 
 def identify_test_sets(d4h, c4v):
-    """What identifies the two test sets a study was measured on: a row kept from an earlier study is comparable only
-    if these are equal (the D4h params alone are the same for every ion: same box and seed)."""
+    """What identifies the two test sets a study was measured on (the D4h params alone are the same for every ion:
+    same box and seed): a row kept from an earlier study is comparable only if `same_test_sets` says so."""
     def identity(ds):
         return {"ion": ds.meta["ion"], "domain": ds.meta["domain"], "seed": ds.meta["seed"], "count": len(ds),
-                "engine_version": ds.meta.get("engine_version"), "sha256": ds.content_hash()}
+                "engine_version": ds.meta.get("engine_version"), **data.fingerprints(ds)}
     return {"d4h": identity(d4h), "c4v": identity(c4v)}
+
+
+def same_test_sets(saved, today):
+    """Equal test sets, allowing for the last bits another machine's BLAS kernels change when it regenerates them
+    (same parameters bit for bit, spectra fingerprints within `data.SPECTRA_FINGERPRINT_TOLERANCE`). A study saved
+    before the fingerprints (its sets identified by `sha256` alone) needs the very same bytes."""
+    labels = ("ion", "domain", "seed", "count", "engine_version")
+    for name, ours in today.items():
+        theirs = dict((saved or {}).get(name) or {})
+        if "sha256" in theirs:
+            theirs["dataset_hash"] = theirs.pop("sha256")
+        if any(theirs.get(k) != ours[k] for k in labels) or data.same_fingerprints(ours, theirs) is None:
+            return False
+    return True
 
 
 def kept_rows(study_path, sets):
@@ -62,9 +77,12 @@ def kept_rows(study_path, sets):
     if not study_path.exists():
         raise SystemExit(f"error: --product-only needs an earlier study ({study_path} is missing): run --paper-run")
     saved = json.loads(study_path.read_text())
-    if saved.get("test_sets") != sets:
-        raise SystemExit(f"error: {study_path} was measured on other test sets ({saved.get('test_sets')}) than "
-                         f"today's ({sets}): its rows are not comparable; run with --paper-run")
+    if not same_test_sets(saved.get("test_sets"), sets):
+        def brief(s):
+            return {k: {x: v[x] for x in ("seed", "count", "engine_version", "dataset_hash", "sha256") if x in v}
+                    for k, v in (s or {}).items()}
+        raise SystemExit(f"error: {study_path} was measured on other test sets ({brief(saved.get('test_sets'))}) "
+                         f"than today's ({brief(sets)}): its rows are not comparable; run with --paper-run")
     return saved
 
 

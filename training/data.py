@@ -58,17 +58,23 @@ def fingerprints(ds):
 
 
 def same_data(ds, props):
-    """How `ds` matches the data a model was trained on (its ONNX metadata `props`): 'identical' (same content
-    hash), 'equal to rounding' (same parameters bit for bit, spectra fingerprint within the tolerance), or None.
+    """How `ds` matches the data a model was trained on (its ONNX metadata `props`): see `same_fingerprints`.
     Models exported before 2026-12-01 carry only the content hash."""
-    if ds.content_hash() == props["dataset_hash"]:
+    return same_fingerprints(fingerprints(ds), props)
+
+
+def same_fingerprints(ours, theirs):
+    """How two data sets' `fingerprints` match: 'identical' (same content hash), 'equal to rounding' (same parameters
+    bit for bit, spectra fingerprints within the tolerance), or None (a side without the rounding-proof pair matches
+    by content hash alone)."""
+    if ours["dataset_hash"] == theirs.get("dataset_hash"):
         return "identical"
-    if "dataset_params_hash" not in props or ds.params_hash() != props["dataset_params_hash"]:
+    if ours.get("dataset_params_hash") is None or ours["dataset_params_hash"] != theirs.get("dataset_params_hash"):
         return None
-    stored = np.asarray(json.loads(props["dataset_spectra_fingerprint"]), dtype=np.float64)
-    if stored.shape != (ds.spectra.shape[1],):
+    mine, stored = (np.asarray(json.loads(f["dataset_spectra_fingerprint"]), dtype=np.float64) for f in (ours, theirs))
+    if stored.shape != mine.shape:
         return None
-    worst = float(np.abs(ds.spectra_fingerprint() - stored).max())
+    worst = float(np.abs(mine - stored).max())
     return "equal to rounding" if worst <= SPECTRA_FINGERPRINT_TOLERANCE else None
 
 

@@ -205,9 +205,21 @@ class C4vStudyTest(unittest.TestCase):
                 c4v_study.kept_rows(study, sets)
             study.write_text(json.dumps({"results": {"paper domain": {}}, "test_sets": sets, "commands": ["c"]}))
             self.assertEqual(["c"], c4v_study.kept_rows(study, sets)["commands"])
-            regenerated = dataset("Mn3+", "c4v", 1003)  # same name and seed, other spectra
+            # regenerated on another machine: the same parameters, spectra moved in their last bits
+            rounded = data.Dataset(c4v.params, c4v.spectra + np.float32(1e-7), c4v.meta, "x")
+            self.assertEqual(["c"], c4v_study.kept_rows(study, c4v_study.identify_test_sets(d4h, rounded))["commands"])
+            for other in (dataset("Mn3+", "c4v", 1003),  # same name and seed, other parameters and spectra
+                          data.Dataset(c4v.params, c4v.spectra + np.float32(1e-3), c4v.meta, "x"),  # other spectra
+                          data.Dataset(c4v.params, c4v.spectra, {**c4v.meta, "seed": 1004}, "x")):
+                with self.assertRaisesRegex(SystemExit, "other test sets"):
+                    c4v_study.kept_rows(study, c4v_study.identify_test_sets(d4h, other))
+            # a study saved before the fingerprints: its sets named by content hash, so only the same bytes match
+            legacy = {k: {**{x: v[x] for x in ("ion", "domain", "seed", "count", "engine_version")},
+                          "sha256": v["dataset_hash"]} for k, v in sets.items()}
+            study.write_text(json.dumps({"results": {"paper domain": {}}, "test_sets": legacy, "commands": ["c"]}))
+            self.assertEqual(["c"], c4v_study.kept_rows(study, sets)["commands"])
             with self.assertRaisesRegex(SystemExit, "other test sets"):
-                c4v_study.kept_rows(study, c4v_study.identify_test_sets(d4h, regenerated))
+                c4v_study.kept_rows(study, c4v_study.identify_test_sets(d4h, rounded))
             study.write_text(json.dumps({"results": {"paper domain": {}}}))  # a study that did not record them
             with self.assertRaisesRegex(SystemExit, "other test sets"):
                 c4v_study.kept_rows(study, sets)
