@@ -1,6 +1,8 @@
 package io.xasflow.physics;
 
 import dev.ludovic.netlib.lapack.LAPACK;
+import java.util.Optional;
+import java.util.logging.Logger;
 import org.netlib.util.intW;
 
 /**
@@ -13,6 +15,11 @@ import org.netlib.util.intW;
  */
 final class SymmetricEigensolver {
     private static final LAPACK LAPACK_INSTANCE = LAPACK.getInstance();
+
+    static {
+        blasThreadWarning(implementation(), System.getenv("OPENBLAS_NUM_THREADS"))
+                .ifPresent(Logger.getLogger(SymmetricEigensolver.class.getName())::warning);
+    }
 
     /** Eigenvalues ascending; eigenvector k is column k of the column-major n×n {@code vectors}. */
     record Eigensystem(int n, double[] values, double[] vectors) {}
@@ -32,6 +39,19 @@ final class SymmetricEigensolver {
     /** Name of the LAPACK implementation in use (e.g. JNILAPACK for native, F2jLAPACK for pure Java). */
     static String implementation() {
         return LAPACK_INSTANCE.getClass().getSimpleName();
+    }
+
+    /**
+     * The warning due when native OpenBLAS may run its own threads inside each solve: the engine parallelises over
+     * spectra, and beside other busy threads OpenBLAS's made one-thread spectra 60–70× slower (docs/benchmarks.md).
+     */
+    static Optional<String> blasThreadWarning(String implementation, String openblasThreads) {
+        if (!implementation.startsWith("JNI") || "1".equals(openblasThreads)) {
+            return Optional.empty();
+        }
+        return Optional.of("OPENBLAS_NUM_THREADS is " + (openblasThreads == null ? "unset" : "'" + openblasThreads + "'")
+                + ": native OpenBLAS may start threads inside every eigensolve, which on a busy machine makes spectra"
+                + " many times slower; set OPENBLAS_NUM_THREADS=1 (the ./xasflow launcher does)");
     }
 
     /** Decomposes the symmetric n×n matrix {@code matrix} (overwritten by the eigenvectors). */
