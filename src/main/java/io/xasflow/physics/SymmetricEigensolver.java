@@ -43,7 +43,8 @@ final class SymmetricEigensolver {
 
     /**
      * The warning due when native OpenBLAS may run its own threads inside each solve: the engine parallelises over
-     * spectra, and beside other busy threads OpenBLAS's made one-thread spectra 60–70× slower (docs/benchmarks.md).
+     * spectra, and beside other busy threads OpenBLAS's own threads made one-thread spectra 60–70× slower
+     * (docs/benchmarks.md).
      */
     static Optional<String> blasThreadWarning(String implementation, String openblasThreads) {
         if (!implementation.startsWith("JNI") || "1".equals(openblasThreads)) {
