@@ -64,12 +64,12 @@ def same_data(ds, props):
 
 
 def same_fingerprints(ours, theirs):
-    """How two data sets' `fingerprints` match: 'identical' (same content hash), 'equal to rounding' (same parameters
-    bit for bit, spectra fingerprints within the tolerance), or None (a side without the rounding-proof pair matches
-    by content hash alone)."""
+    """How today's `fingerprints` (`ours`) match stored ones: 'identical' (same content hash), 'equal to rounding'
+    (same parameters bit for bit, spectra fingerprints within the tolerance), or None (stored ones without the
+    rounding-proof pair match by content hash alone)."""
     if ours["dataset_hash"] == theirs.get("dataset_hash"):
         return "identical"
-    if ours.get("dataset_params_hash") is None or ours["dataset_params_hash"] != theirs.get("dataset_params_hash"):
+    if ours["dataset_params_hash"] != theirs.get("dataset_params_hash"):
         return None
     mine, stored = (np.asarray(json.loads(f["dataset_spectra_fingerprint"]), dtype=np.float64) for f in (ours, theirs))
     if stored.shape != mine.shape:
