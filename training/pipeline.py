@@ -14,14 +14,14 @@ Data per ion (all under data/<ion>/, seeds fixed so that no two sets overlap):
 
 Every stage is resumable: rerun the same command after an interruption and finished shards, epochs, evaluations and
 exports are kept. Each ion prints `[i/n] ion: stage …` lines. A step of the plan is a training config
-(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder; most extend
-se-voigt-lines.json, the network and loss they share); a later step starts from the previous step's weights, the
-first from scratch or, with `"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same run
-is built before the ions that start from it. A donor may be an interim build (`plan["interim"]`, e.g. `Co2+@1`: the
-Co2+ that Ni3+ started from before Co2+ was rebuilt warm from Ni3+); it is trained, never committed, and always built
-before its receiver, on its ion's data folder when its data sizes agree with the ion's (`data_folder`). Data sizes
-and steps that many ions share are a named recipe (`plan["recipes"]`; an entry `{"recipe": "warm+short",
-"warm_start": "Cr2+"}` takes that recipe's sizes and steps).
+(training/configs/*.json, `{ion}` replaced by the ion and `{data}` by the data folder; most extend se-voigt-lines.json,
+the network and loss they share); a later step starts from the previous step's weights, the first from scratch or, with
+`"warm_start": "<ion>"`, from that ion's committed model; a donor named in the same run is built before the ions that
+start from it. A donor may be an interim build (`plan["interim"]`, e.g. `Co2+@1`: the Co2+ that Ni3+ started from before
+Co2+ was rebuilt warm from Ni3+); it is trained, never committed, and always built before its receiver, on its ion's
+data folder (or an earlier interim's) when its data sizes agree (`data_folder`). Data sizes and steps that many ions
+share are a named recipe (`plan["recipes"]`; an entry `{"recipe": "warm+short", "warm_start": "Cr2+"}` takes that
+recipe's sizes and steps).
 """
 import argparse
 import json
@@ -98,17 +98,25 @@ def is_interim(plan, key):
 
 
 def data_folder(plan, key, data_root=Path("data")):
-    """Where a build's data go: `<data>/<ion>`. An interim build shares its ion's folder when every training set it
-    makes is made there alike (same domain, seed and size; a slice only one of the two makes is no conflict), so a
-    rebuild does not compute the same spectra twice; otherwise it has its own, `<data>/<key>` (Co2+@1: 60 000
-    extended spectra against Co2+'s 120 000)."""
+    """Where a build's data go: `<data>/<ion>`. An interim build shares the folder of its ion, or else of an earlier
+    interim build of that ion that owns one, when every training set it makes is made there alike (same domain, seed
+    and size; a slice only one of the two makes is no conflict), so a rebuild does not compute the same spectra twice;
+    otherwise it has its own, `<data>/<key>` (Co2+@1: 60 000 extended spectra against Co2+'s 120 000; Fe6+@1 and Fe6+@2,
+    the same recipe, share Fe6+@1's when Fe6+ has grown to 240 000)."""
     if not is_interim(plan, key):
         return data_root / key
     p = plan_for(plan, key)
-    own = plan_for(plan, p["ion"])
-    alike = all(p[k] == own[k] for k in ("train_domain", "train_seed", "train_count")) and all(
-        p.get(k) == own.get(k) or not p.get(k) or not own.get(k) for k in SLICE_COUNTS)
-    return data_root / (p["ion"] if alike else key)
+    earlier = [k for k in plan["interim"] if plan["interim"][k]["ion"] == p["ion"]]
+    for other in [p["ion"]] + earlier[:earlier.index(key)]:
+        if same_training_sets(p, plan_for(plan, other)) and data_folder(plan, other, data_root) == data_root / other:
+            return data_root / other
+    return data_root / key
+
+
+def same_training_sets(p, q):
+    """Whether two builds' training sets can share a folder (a slice only one of the two makes is no conflict)."""
+    return all(p[k] == q[k] for k in ("train_domain", "train_seed", "train_count")) and all(
+        p.get(k) == q.get(k) or not p.get(k) or not q.get(k) for k in SLICE_COUNTS)
 
 
 def run_model(run, ion):

@@ -676,19 +676,21 @@ class PipelinePlanTest(unittest.TestCase):
         with self.assertRaises(SystemExit):
             pipeline.build_order(cyclic, ["Co2+", "Ni3+"])
 
-    def test_an_interim_build_shares_its_ions_data_folder_only_when_the_sizes_agree(self):
+    def test_an_interim_build_shares_a_data_folder_only_when_the_sizes_agree(self):
         import pipeline
         steps = ["training/configs/thermal-steep.json", "training/configs/edges-ft.json"]
         plan = {"defaults": {"train_domain": "extended", "train_seed": 1, "train_count": 60000, "slice_count": 15000},
                 "ions": {"Fe2+": {"train_count": 120000, "cold_count": 15000, "edges_count": 15000, "steps": steps}},
                 "interim": {"Fe2+@1": {"ion": "Fe2+", "train_count": 120000, "cold_count": 15000, "steps": steps},
                             "Fe2+@2": {"ion": "Fe2+", "cold_count": 15000, "steps": steps},
-                            "Fe2+@3": {"ion": "Fe2+", "train_count": 120000, "cold_count": 5000, "steps": steps}}}
+                            "Fe2+@3": {"ion": "Fe2+", "train_count": 120000, "cold_count": 5000, "steps": steps},
+                            "Fe2+@4": {"ion": "Fe2+", "cold_count": 15000, "edges_count": 15000, "steps": steps}}}
         root = Path("/scratch")
         self.assertEqual(root / "Fe2+", pipeline.data_folder(plan, "Fe2+", root))
         self.assertEqual(root / "Fe2+", pipeline.data_folder(plan, "Fe2+@1", root))  # a slice only Fe2+ makes
         self.assertEqual(root / "Fe2+@2", pipeline.data_folder(plan, "Fe2+@2", root))  # 60 000 against 120 000
         self.assertEqual(root / "Fe2+@3", pipeline.data_folder(plan, "Fe2+@3", root))  # another cold slice
+        self.assertEqual(root / "Fe2+@2", pipeline.data_folder(plan, "Fe2+@4", root))  # as Fe2+@2, which owns a folder
         shared = pipeline.step_config(pipeline.ROOT / steps[1], "Fe2+@1", [root / "Fe2+/train-extended"], "init.onnx",
                                       data_root=root, folder=pipeline.data_folder(plan, "Fe2+@1", root))
         self.assertEqual(("Fe2+@1-edges-ft", "/scratch/Fe2+/train-oh-edges"), (shared.name, shared.append_dir))
