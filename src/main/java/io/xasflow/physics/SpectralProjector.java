@@ -12,7 +12,8 @@ import org.netlib.util.intW;
  *
  * <p>H = Q T Q^T (ssytrd, Householder) and Q^T x (sormtr) for the few vectors at hand, then T = Z Λ Z^T one of two
  * ways ({@link #suitsQl}): the implicit QL of {@link TridiagonalQl}, whose rotations act on the c rows (Q^T x)^T so
- * that Z is never formed (O(n²c)), or divide and conquer (sstedc, O(n³)) and Z^T (Q^T x). Either way ⟨f|x⟩ =
+ * that Z is never formed (O(n²c)) — for the widest blocks on T's two halves, joined by a rank-one update
+ * ({@link SplitTridiagonal}) — or divide and conquer (sstedc, O(n³)) and Z^T (Q^T x). Either way ⟨f|x⟩ =
  * (Z^T Q^T x)_f without Q Z. H arrives in single precision and in its lower triangle only
  * ({@link ConfigurationModel.BlockTerms#assembleLowerSingle}); the engine's initial states run in double. Checked
  * against full double-precision eigenvectors in the tests. Every vector bound for a block is projected in one call, so
@@ -28,6 +29,16 @@ final class SpectralProjector {
      * 15 % more rotations.
      */
     private static final double SPLIT_TOLERANCE = 1e-8;
+    /**
+     * Blocks at least this wide go to the QL in two halves joined by a rank-one update ({@link SplitTridiagonal}):
+     * the 315-wide blocks of the 1260-state ions and the 378-wide ones of the 1512-state ions.
+     */
+    private static final int HALVING_WIDTH = 250;
+    /**
+     * Columns per ssytrd panel, set through its workspace (ssytrd uses lwork / n when that is below its own choice of
+     * 32): 8 took 180–378-wide random blocks 5–14 % faster here (docs/benchmarks.md, 2026-12-05).
+     */
+    private static final int HOUSEHOLDER_PANEL = 8;
 
     private SpectralProjector() {}
 
@@ -39,7 +50,7 @@ final class SpectralProjector {
      */
     static MultipletSolver.Projection[] projectAll(float[][] lower, int[] n, double[][] vectors, int[] columns) {
         MultipletSolver.Projection[] projections = new MultipletSolver.Projection[lower.length];
-        QlBlock[] pending = new QlBlock[lower.length];
+        PendingProjection[] pending = new PendingProjection[lower.length];
         List<TridiagonalQl> problems = new ArrayList<>();
         for (int f = 0; f < lower.length; f++) {
             if (lower[f] == null) {
@@ -48,9 +59,16 @@ final class SpectralProjector {
             Tridiagonal t = reduce(lower[f], n[f], vectors[f], columns[f]);
             if (!suitsQl(n[f], columns[f])) {
                 projections[f] = divideAndConquer(t);
+            } else if (n[f] >= HALVING_WIDTH) {
+                DoubleTridiagonal dt = DoubleTridiagonal.of(t);
+                SplitTridiagonal split = new SplitTridiagonal(dt.d(), dt.e(), t.n(), dt.rows(), t.columns(),
+                        SPLIT_TOLERANCE * dt.norm());
+                pending[f] = split::projection;
+                problems.addAll(split.halves());
             } else {
-                pending[f] = QlBlock.of(t);
-                problems.add(pending[f].problem());
+                QlBlock block = QlBlock.of(t);
+                pending[f] = block;
+                problems.add(block.problem());
             }
         }
         TridiagonalQl.solveAll(problems);
@@ -78,21 +96,21 @@ final class SpectralProjector {
     private record Tridiagonal(int n, float[] diagonal, float[] offDiagonal, float[] x, int columns) {}
 
     /**
-     * A block's QL problem, in double (T's float entries are exact there; in float the sweeps were no faster and less
-     * accurate): its eigenvalues land in {@code values}, the amplitudes in {@code rows} (n×columns, row-major).
+     * T in double for the QL (T's float entries are exact there; in float the sweeps were no faster and less
+     * accurate): diagonal d, off-diagonal e (e[n−1] = 0), the vectors as rows (n×columns, row-major) and max row sum.
      */
-    private record QlBlock(TridiagonalQl problem, int n, int columns, double[] values, double[] rows) {
+    private record DoubleTridiagonal(double[] d, double[] e, double[] rows, double norm) {
 
-        static QlBlock of(Tridiagonal t) {
+        static DoubleTridiagonal of(Tridiagonal t) {
             int n = t.n();
             int columns = t.columns();
-            double[] values = new double[n];
-            double[] coupling = new double[n];
+            double[] d = new double[n];
+            double[] e = new double[n];
             double norm = 0;
             for (int i = 0; i < n; i++) {
-                values[i] = t.diagonal()[i];
-                coupling[i] = i < n - 1 ? t.offDiagonal()[i] : 0;
-                norm = Math.max(norm, Math.abs(values[i]) + Math.abs(coupling[i]));
+                d[i] = t.diagonal()[i];
+                e[i] = i < n - 1 ? t.offDiagonal()[i] : 0;
+                norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
             }
             double[] rows = new double[n * columns];
             for (int k = 0; k < columns; k++) {
@@ -100,12 +118,29 @@ final class SpectralProjector {
                     rows[i * columns + k] = t.x()[k * n + i];
                 }
             }
-            TridiagonalQl problem = new TridiagonalQl(values, coupling, n, rows, columns, SPLIT_TOLERANCE * norm);
-            return new QlBlock(problem, n, columns, values, rows);
+            return new DoubleTridiagonal(d, e, rows, norm);
+        }
+    }
+
+    /** A block's projection, ready once the QL problems it handed to {@link TridiagonalQl#solveAll} are solved. */
+    private interface PendingProjection {
+        MultipletSolver.Projection projection();
+    }
+
+    /** A block's QL problem: its eigenvalues land in {@code values}, the amplitudes in {@code rows}. */
+    private record QlBlock(TridiagonalQl problem, int n, int columns, double[] values, double[] rows)
+            implements PendingProjection {
+
+        static QlBlock of(Tridiagonal t) {
+            DoubleTridiagonal dt = DoubleTridiagonal.of(t);
+            TridiagonalQl problem = new TridiagonalQl(dt.d(), dt.e(), t.n(), dt.rows(), t.columns(),
+                    SPLIT_TOLERANCE * dt.norm());
+            return new QlBlock(problem, t.n(), t.columns(), dt.d(), dt.rows());
         }
 
         /** After {@link TridiagonalQl#solveAll}: the eigenvalues and the amplitudes, column-major. */
-        MultipletSolver.Projection projection() {
+        @Override
+        public MultipletSolver.Projection projection() {
             double[] amplitudes = new double[n * columns];
             for (int k = 0; k < columns; k++) {
                 for (int i = 0; i < n; i++) {
@@ -122,8 +157,7 @@ final class SpectralProjector {
         float[] tau = new float[Math.max(1, n - 1)];
         intW info = new intW(0);
         float[] query = new float[1];
-        LAPACK_INSTANCE.ssytrd("L", n, a, n, diagonal, offDiagonal, tau, query, -1, info);
-        float[] work = new float[Math.max(1, (int) query[0])];
+        float[] work = new float[Math.max(1, n * HOUSEHOLDER_PANEL)];
         LAPACK_INSTANCE.ssytrd("L", n, a, n, diagonal, offDiagonal, tau, work, work.length, info);
         check("ssytrd", n, info);
 

@@ -11,13 +11,17 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The implicit QL with rotated amplitudes against a dense double-precision eigendecomposition (dsyevd): eigenvalues,
- * and each vector's spectral weights, which are what a spectrum is made of. Weights are compared broadened (Gaussians
- * narrower than any line width the engine uses) so that degenerate eigenvalues, whose individual eigenvectors are
- * arbitrary, are compared by their summed weight.
+ * The implicit QL with rotated amplitudes against a dense double-precision eigendecomposition
+ * ({@link TridiagonalSolverCheck}), and its scheduling of several problems at once.
  */
 class TridiagonalQlTest {
-    private static final double[] PROBES = {0.02, 0.5};
+    /** The QL as the shared check sees a solver: amplitudes row-major, as the QL keeps them. */
+    static final TridiagonalSolverCheck.Solver QL = (d, e, n, x, c, tolerance) -> {
+        double[] values = d.clone();
+        double[] amplitudes = x.clone();
+        TridiagonalQl.solve(values, e.clone(), n, amplitudes, c, tolerance);
+        return new TridiagonalSolverCheck.Solution(values, amplitudes);
+    };
 
     @Test
     void randomTridiagonalMatchesDenseEigendecomposition() {
@@ -121,71 +125,11 @@ class TridiagonalQlTest {
                 () -> TridiagonalQl.solve(d, new double[] {1, 1, 0}, 3, new double[3], 1, 1e-12));
     }
 
-    /** x holds c vectors as rows of components: x[i * c + k] is component i of vector k. */
     private static void assertMatchesDense(double[] d, double[] e, double[] x) {
-        int n = d.length;
-        int c = x.length / n;
-        double norm = 0;
-        for (int i = 0; i < n; i++) {
-            norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
-        }
-        double[] values = d.clone();
-        double[] amplitudes = x.clone();
-        TridiagonalQl.solve(values, e.clone(), n, amplitudes, c, 1e-14 * norm);
-
-        double[] dense = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            dense[i * n + i] = d[i];
-            if (i < n - 1) {
-                dense[i * n + i + 1] = e[i];
-                dense[(i + 1) * n + i] = e[i];
-            }
-        }
-        SymmetricEigensolver.Eigensystem reference =
-                new SymmetricEigensolver(SymmetricEigensolver.Precision.DOUBLE).decompose(dense, n);
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        for (int j = 0; j < n; j++) {
-            assertEquals(reference.values()[j], sorted[j], 1e-12 * norm, "eigenvalue " + j);
-        }
-        double[] referenceAmplitudes = new double[n * c];
-        for (int j = 0; j < n; j++) {
-            for (int k = 0; k < c; k++) {
-                double sum = 0;
-                for (int i = 0; i < n; i++) {
-                    sum += reference.vectors()[j * n + i] * x[i * c + k];
-                }
-                referenceAmplitudes[j * c + k] = sum;
-            }
-        }
-        double min = sorted[0] - 1;
-        double max = sorted[n - 1] + 1;
-        for (double width : PROBES) {
-            for (double at = min; at <= max; at += width / 4) {
-                for (int k = 0; k < c; k++) {
-                    double ql = broadened(values, amplitudes, c, k, at, width);
-                    double exact = broadened(reference.values(), referenceAmplitudes, c, k, at, width);
-                    assertEquals(exact, ql, 1e-10, "vector " + k + " at " + at + " (width " + width + ")");
-                }
-            }
-        }
-    }
-
-    private static double broadened(double[] values, double[] amplitudes, int c, int k, double at, double width) {
-        double sum = 0;
-        for (int j = 0; j < values.length; j++) {
-            double a = amplitudes[j * c + k];
-            double u = (values[j] - at) / width;
-            sum += a * a * Math.exp(-0.5 * u * u);
-        }
-        return sum;
+        TridiagonalSolverCheck.assertMatchesDense(QL, d, e, x);
     }
 
     private static double[] randomVectors(SplittableRandom random, int n, int c) {
-        double[] x = new double[n * c];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextDouble() - 0.5;
-        }
-        return x;
+        return TridiagonalSolverCheck.randomVectors(random, n, c);
     }
 }
