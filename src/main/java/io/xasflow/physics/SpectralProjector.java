@@ -45,8 +45,8 @@ final class SpectralProjector {
     /**
      * Per block f with {@code lower[f]} set (the lower triangle, column-major, of a symmetric n[f]×n[f] matrix;
      * overwritten): its eigenvalues, in no particular order, and the amplitudes of the columns of the column-major
-     * n[f]×columns[f] {@code vectors[f]} on its eigenvectors. Null for the other blocks. The QL sweeps run two blocks
-     * at a time, on two lanes ({@link TridiagonalQl#solveAll}).
+     * n[f]×columns[f] {@code vectors[f]} on its eigenvectors. Null for the other blocks. The QL sweeps of all blocks
+     * run together, on up to four lanes ({@link TridiagonalQl#solveAll}).
      */
     static MultipletSolver.Projection[] projectAll(float[][] lower, int[] n, double[][] vectors, int[] columns) {
         MultipletSolver.Projection[] projections = new MultipletSolver.Projection[lower.length];

@@ -13,12 +13,17 @@ import java.util.List;
  * populated initial states reaching a block) is small.
  *
  * <p>A QL sweep is a chain of rotations, each waiting on the previous one's square root and divisions, so one sweep
- * leaves most of a core idle. {@link #solveAll} therefore advances two problems a rotation at a time each, and the
- * core works on both chains at once. A sweep's rotations are stored and applied to the vectors when it ends, column
+ * leaves most of a core idle. {@link #solveAll} therefore advances up to four problems a rotation at a time each, and
+ * the core works on their chains at once. A sweep's rotations are stored and applied to the vectors when it ends, column
  * by column: the row one rotation hands to the next stays in registers instead of going through memory (13–22 %
  * faster on a pair of 316-wide blocks, the same numbers).
  */
 final class TridiagonalQl {
+    /**
+     * Chains advanced together: a third and fourth still find room in the core (1260- and 1512-state spectra 5–6 %
+     * faster than with two, docs/benchmarks.md, 2026-12-05), and halved blocks give four.
+     */
+    private static final int LANES = 4;
     /** QL iterations allowed per eigenvalue before giving up (tql2 allows 30; two or three are usual). */
     private static final int MAX_ITERATIONS = 60;
 
@@ -76,33 +81,76 @@ final class TridiagonalQl {
     }
 
     /**
-     * Solves the problems on two lanes, their rotations interleaved: each lane takes the next problem as soon as its
-     * own is solved, the largest first, so both chains stay busy until the end instead of the larger of a pair
-     * finishing alone (the 720- and 1512-state ions have one block twice as wide as the other four).
+     * Solves the problems on four lanes (two when fewer than four are left), their rotations interleaved: each lane
+     * takes the next problem as soon as its own is solved, the largest first, so the chains stay busy until the end
+     * instead of the largest finishing alone (the 720-state ions have one block twice as wide as the other four).
      */
     static void solveAll(List<TridiagonalQl> problems) {
         List<TridiagonalQl> widestFirst = new ArrayList<>(problems);
         widestFirst.sort(Comparator.comparingInt((TridiagonalQl problem) -> problem.n).reversed());
         Deque<TridiagonalQl> queue = new ArrayDeque<>(widestFirst);
-        TridiagonalQl first = nextActive(queue);
-        TridiagonalQl second = nextActive(queue);
-        while (first != null && second != null) {
-            Chain one = first.chain;
-            Chain two = second.chain;
-            int count = Math.min(one.i - first.l, two.i - second.l) + 1;
-            boolean going = true;
-            for (int r = 0; r < count && going; r++) {
-                going = first.step(one) & second.step(two);
+        TridiagonalQl[] lanes = new TridiagonalQl[LANES];
+        while (true) {
+            for (int k = 0; k < LANES; k++) {
+                if (lanes[k] == null) {
+                    lanes[k] = nextActive(queue);
+                }
             }
-            if (first.sweepOver && !first.nextSweep()) {
-                first = nextActive(queue);
+            int active = compact(lanes);
+            if (active == 4) {
+                stepFour(lanes[0], lanes[1], lanes[2], lanes[3]);
+            } else if (active >= 2) {
+                stepTwo(lanes[0], lanes[1]);
+            } else {
+                break;
             }
-            if (second.sweepOver && !second.nextSweep()) {
-                second = nextActive(queue);
+            for (int k = 0; k < LANES; k++) {
+                if (lanes[k] != null && lanes[k].sweepOver && !lanes[k].nextSweep()) {
+                    lanes[k] = null;
+                }
             }
         }
-        for (TridiagonalQl last = first != null ? first : second; last != null; last = nextActive(queue)) {
+        for (TridiagonalQl last = lanes[0]; last != null; last = nextActive(queue)) {
             last.solveRest();
+        }
+    }
+
+    /** Moves the non-null lanes to the front; their count. */
+    private static int compact(TridiagonalQl[] lanes) {
+        int count = 0;
+        for (int k = 0; k < lanes.length; k++) {
+            if (lanes[k] != null) {
+                TridiagonalQl problem = lanes[k];
+                lanes[k] = null;
+                lanes[count++] = problem;
+            }
+        }
+        return count;
+    }
+
+    /** Rotations of two chains, interleaved, until the shorter sweep ends. */
+    private static void stepTwo(TridiagonalQl first, TridiagonalQl second) {
+        Chain one = first.chain;
+        Chain two = second.chain;
+        int count = Math.min(one.i - first.l, two.i - second.l) + 1;
+        boolean going = true;
+        for (int r = 0; r < count && going; r++) {
+            going = first.step(one) & second.step(two);
+        }
+    }
+
+    /** Rotations of four chains, interleaved, until the shortest sweep ends. */
+    private static void stepFour(TridiagonalQl first, TridiagonalQl second, TridiagonalQl third,
+            TridiagonalQl fourth) {
+        Chain one = first.chain;
+        Chain two = second.chain;
+        Chain three = third.chain;
+        Chain four = fourth.chain;
+        int count = Math.min(Math.min(one.i - first.l, two.i - second.l), Math.min(three.i - third.l,
+                four.i - fourth.l)) + 1;
+        boolean going = true;
+        for (int r = 0; r < count && going; r++) {
+            going = first.step(one) & second.step(two) & third.step(three) & fourth.step(four);
         }
     }
 

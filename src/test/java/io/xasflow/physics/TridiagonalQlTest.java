@@ -76,8 +76,9 @@ class TridiagonalQlTest {
     }
 
     /**
-     * Interleaving is scheduling only: five problems solved together (two lanes, each taking the next when its own is
-     * solved, one of them 1×1 and so solved on arrival) equal each solved alone.
+     * Interleaving is scheduling only: five problems solved together (four lanes, then two, then one alone; each lane
+     * taking the next problem when its own is solved, one of them 1×1 and so solved on arrival) equal each solved
+     * alone.
      */
     @Test
     void problemsSolvedTogetherEqualProblemsSolvedAlone() {
