@@ -30,10 +30,11 @@ final class SpectralProjector {
      */
     private static final double SPLIT_TOLERANCE = 1e-8;
     /**
-     * Blocks at least this wide go to the QL in two halves joined by a rank-one update ({@link SplitTridiagonal}):
-     * the 315-wide blocks of the 1260-state ions and the 378-wide ones of the 1512-state ions.
+     * Blocks, and halves, at least this wide go to the QL in two halves joined by a rank-one update
+     * ({@link SplitTridiagonal}): 315 → 157 for the 1260-state ions (halving the 157s again was 1–2 % slower), 378 →
+     * 189 → 94 for the 1512-state ions, 180 → 90 for the 720-state ions (docs/benchmarks.md, 2026-12-05).
      */
-    private static final int HALVING_WIDTH = 250;
+    private static final int HALVING_WIDTH = 160;
     /**
      * Columns per ssytrd panel, set through its workspace (ssytrd uses lwork / n when that is below its own choice of
      * 32): 8 took 180–378-wide random blocks 5–14 % faster here (docs/benchmarks.md, 2026-12-05).
@@ -50,7 +51,7 @@ final class SpectralProjector {
      */
     static MultipletSolver.Projection[] projectAll(float[][] lower, int[] n, double[][] vectors, int[] columns) {
         MultipletSolver.Projection[] projections = new MultipletSolver.Projection[lower.length];
-        PendingProjection[] pending = new PendingProjection[lower.length];
+        TridiagonalProjection[] pending = new TridiagonalProjection[lower.length];
         List<TridiagonalQl> problems = new ArrayList<>();
         for (int f = 0; f < lower.length; f++) {
             if (lower[f] == null) {
@@ -59,16 +60,9 @@ final class SpectralProjector {
             Tridiagonal t = reduce(lower[f], n[f], vectors[f], columns[f]);
             if (!suitsQl(n[f], columns[f])) {
                 projections[f] = divideAndConquer(t);
-            } else if (n[f] >= HALVING_WIDTH) {
-                DoubleTridiagonal dt = DoubleTridiagonal.of(t);
-                SplitTridiagonal split = new SplitTridiagonal(dt.d(), dt.e(), t.n(), dt.rows(), t.columns(),
-                        SPLIT_TOLERANCE * dt.norm());
-                pending[f] = split::projection;
-                problems.addAll(split.halves());
             } else {
-                QlBlock block = QlBlock.of(t);
-                pending[f] = block;
-                problems.add(block.problem());
+                pending[f] = inDouble(t);
+                problems.addAll(pending[f].problems());
             }
         }
         TridiagonalQl.solveAll(problems);
@@ -96,59 +90,27 @@ final class SpectralProjector {
     private record Tridiagonal(int n, float[] diagonal, float[] offDiagonal, float[] x, int columns) {}
 
     /**
-     * T in double for the QL (T's float entries are exact there; in float the sweeps were no faster and less
-     * accurate): diagonal d, off-diagonal e (e[n−1] = 0), the vectors as rows (n×columns, row-major) and max row sum.
+     * T in double for the QL (T's float entries are exact there; in float the sweeps were no faster and less accurate),
+     * halved while at least {@link #HALVING_WIDTH} wide.
      */
-    private record DoubleTridiagonal(double[] d, double[] e, double[] rows, double norm) {
-
-        static DoubleTridiagonal of(Tridiagonal t) {
-            int n = t.n();
-            int columns = t.columns();
-            double[] d = new double[n];
-            double[] e = new double[n];
-            double norm = 0;
+    private static TridiagonalProjection inDouble(Tridiagonal t) {
+        int n = t.n();
+        int columns = t.columns();
+        double[] d = new double[n];
+        double[] e = new double[n];
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            d[i] = t.diagonal()[i];
+            e[i] = i < n - 1 ? t.offDiagonal()[i] : 0;
+            norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
+        }
+        double[] rows = new double[n * columns];
+        for (int k = 0; k < columns; k++) {
             for (int i = 0; i < n; i++) {
-                d[i] = t.diagonal()[i];
-                e[i] = i < n - 1 ? t.offDiagonal()[i] : 0;
-                norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
+                rows[i * columns + k] = t.x()[k * n + i];
             }
-            double[] rows = new double[n * columns];
-            for (int k = 0; k < columns; k++) {
-                for (int i = 0; i < n; i++) {
-                    rows[i * columns + k] = t.x()[k * n + i];
-                }
-            }
-            return new DoubleTridiagonal(d, e, rows, norm);
         }
-    }
-
-    /** A block's projection, ready once the QL problems it handed to {@link TridiagonalQl#solveAll} are solved. */
-    private interface PendingProjection {
-        MultipletSolver.Projection projection();
-    }
-
-    /** A block's QL problem: its eigenvalues land in {@code values}, the amplitudes in {@code rows}. */
-    private record QlBlock(TridiagonalQl problem, int n, int columns, double[] values, double[] rows)
-            implements PendingProjection {
-
-        static QlBlock of(Tridiagonal t) {
-            DoubleTridiagonal dt = DoubleTridiagonal.of(t);
-            TridiagonalQl problem = new TridiagonalQl(dt.d(), dt.e(), t.n(), dt.rows(), t.columns(),
-                    SPLIT_TOLERANCE * dt.norm());
-            return new QlBlock(problem, t.n(), t.columns(), dt.d(), dt.rows());
-        }
-
-        /** After {@link TridiagonalQl#solveAll}: the eigenvalues and the amplitudes, column-major. */
-        @Override
-        public MultipletSolver.Projection projection() {
-            double[] amplitudes = new double[n * columns];
-            for (int k = 0; k < columns; k++) {
-                for (int i = 0; i < n; i++) {
-                    amplitudes[k * n + i] = rows[i * columns + k];
-                }
-            }
-            return new MultipletSolver.Projection(values, amplitudes);
-        }
+        return TridiagonalProjection.of(d, e, n, rows, columns, SPLIT_TOLERANCE * norm, HALVING_WIDTH);
     }
 
     private static Tridiagonal reduce(float[] a, int n, double[] vectors, int columns) {

@@ -1,37 +1,29 @@
 package io.xasflow.physics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A wide tridiagonal T split in the middle, T = diag(T₁, T₂) + β u uᵀ with β = T(m−1, m) and u = e_{m−1} + e_m (T₁ and
- * T₂ lose β from their corner diagonals; Cuppen, Numer. Math. 36, 177 (1981)), the halves solved by the QL and joined
- * by {@link RankOneUpdate}.
+ * T₂ lose β from their corner diagonals; Cuppen, Numer. Math. 36, 177 (1981)), the halves solved as
+ * {@link TridiagonalProjection}s (halved again while wide enough) and joined by {@link RankOneUpdate}.
  *
- * <p>Each half's QL carries one column more than the vectors: the unit vector at the split, whose amplitudes become
- * the half's eigenvector entries there, i.e. z. The halves take half the rotations of T's own QL (n²/4 twice), and a
- * block gives two chains to {@link TridiagonalQl#solveAll} instead of one; the join is O(n²) and vectorised. On the
- * 315-wide blocks of the 1260-state ions this took the tridiagonal stage from 1.53 to 1.21 ms per block
+ * <p>Each half carries one column more than the vectors: the unit vector at the split, whose amplitudes become the
+ * half's eigenvector entries there, i.e. z. Each halving takes the QL's rotations (n² of them) to half, and hands
+ * {@link TridiagonalQl#solveAll} twice the chains to interleave; a join is O(n²) and vectorised
  * (docs/benchmarks.md, 2026-12-05).
  */
-final class SplitTridiagonal {
+final class SplitTridiagonal implements TridiagonalProjection {
     private final int n;
     private final int half;
     private final int columns;
     private final double coupling;
-    private final double[] upperValues;
-    private final double[] lowerValues;
-    private final double[] upperRows;
-    private final double[] lowerRows;
-    private final List<TridiagonalQl> halves;
+    private final TridiagonalProjection upper;
+    private final TridiagonalProjection lower;
 
-    /**
-     * @param d T's diagonal (length n, kept)
-     * @param e T's off-diagonal, T(i, i+1) = e[i] (kept)
-     * @param rows the vectors in T's basis, n×columns row-major (kept)
-     * @param tolerance the QL's splitting threshold ({@link TridiagonalQl})
-     */
-    SplitTridiagonal(double[] d, double[] e, int n, double[] rows, int columns, double tolerance) {
+    /** As {@link TridiagonalProjection#of}, for n ≥ 2; d, e and rows are kept. */
+    SplitTridiagonal(double[] d, double[] e, int n, double[] rows, int columns, double tolerance, int splitWidth) {
         if (n < 2) {
             throw new IllegalArgumentException("a tridiagonal matrix to split needs n >= 2, got " + n);
         }
@@ -39,37 +31,42 @@ final class SplitTridiagonal {
         this.half = n / 2;
         this.columns = columns;
         this.coupling = e[half - 1];
-        upperValues = Arrays.copyOfRange(d, 0, half);
-        lowerValues = Arrays.copyOfRange(d, half, n);
-        upperValues[half - 1] -= coupling;
-        lowerValues[0] -= coupling;
-        int carried = columns + 1;
-        upperRows = withSplitColumn(rows, 0, half, columns, half - 1);
-        lowerRows = withSplitColumn(rows, half, n - half, columns, 0);
-        halves = List.of(
-                new TridiagonalQl(upperValues, Arrays.copyOfRange(e, 0, half), half, upperRows, carried, tolerance),
-                new TridiagonalQl(lowerValues, Arrays.copyOfRange(e, half, n), n - half, lowerRows, carried,
-                        tolerance));
+        double[] upperDiagonal = Arrays.copyOfRange(d, 0, half);
+        double[] lowerDiagonal = Arrays.copyOfRange(d, half, n);
+        upperDiagonal[half - 1] -= coupling;
+        lowerDiagonal[0] -= coupling;
+        double[] upperOff = Arrays.copyOfRange(e, 0, half);
+        upperOff[half - 1] = 0;
+        upper = TridiagonalProjection.of(upperDiagonal, upperOff, half,
+                withSplitColumn(rows, 0, half, columns, half - 1), columns + 1, tolerance, splitWidth);
+        lower = TridiagonalProjection.of(lowerDiagonal, Arrays.copyOfRange(e, half, n), n - half,
+                withSplitColumn(rows, half, n - half, columns, 0), columns + 1, tolerance, splitWidth);
     }
 
-    /** The two QL problems, to be solved (with others) by {@link TridiagonalQl#solveAll} before {@link #projection}. */
-    List<TridiagonalQl> halves() {
-        return halves;
+    @Override
+    public List<TridiagonalQl> problems() {
+        List<TridiagonalQl> problems = new ArrayList<>(upper.problems());
+        problems.addAll(lower.problems());
+        return problems;
     }
 
-    /** T's eigenvalues, in no particular order, and the vectors' amplitudes on its eigenvectors (column-major). */
-    MultipletSolver.Projection projection() {
-        int carried = columns + 1;
+    @Override
+    public MultipletSolver.Projection projection() {
+        MultipletSolver.Projection top = upper.projection();
+        MultipletSolver.Projection bottom = lower.projection();
         double[] poles = new double[n];
         double[] z = new double[n];
         double[] y = new double[n * columns];
         for (int i = 0; i < n; i++) {
-            boolean upper = i < half;
-            double[] rows = upper ? upperRows : lowerRows;
-            int row = upper ? i : i - half;
-            poles[i] = upper ? upperValues[row] : lowerValues[i - half];
-            z[i] = rows[row * carried + columns];
-            System.arraycopy(rows, row * carried, y, i * columns, columns);
+            boolean inUpper = i < half;
+            MultipletSolver.Projection part = inUpper ? top : bottom;
+            int size = inUpper ? half : n - half;
+            int row = inUpper ? i : i - half;
+            poles[i] = part.values()[row];
+            z[i] = part.amplitudes()[columns * size + row];
+            for (int k = 0; k < columns; k++) {
+                y[i * columns + k] = part.amplitudes()[k * size + row];
+            }
         }
         return RankOneUpdate.solve(poles, z, coupling, y, n, columns);
     }

@@ -8,15 +8,23 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * T solved as two halves joined by a rank-one update, against the dense eigendecomposition
+ * T solved as two halves joined by a rank-one update, and as halves of halves, against the dense eigendecomposition
  * ({@link TridiagonalSolverCheck}): the paths of the join (no coupling at the split, poles equal across the halves,
  * weights far below rounding, a negative coupling) each by a matrix that takes it.
  */
 class SplitTridiagonalTest {
     /** The split as the shared check sees a solver: both halves by the QL, then the join. */
-    private static final TridiagonalSolverCheck.Solver SPLIT = (d, e, n, x, c, tolerance) -> {
-        SplitTridiagonal split = new SplitTridiagonal(d, e, n, x, c, tolerance);
-        TridiagonalQl.solveAll(split.halves());
+    private static final TridiagonalSolverCheck.Solver SPLIT = splitWhileWiderThan(Integer.MAX_VALUE);
+    /** Halves, quarters, … down to parts narrower than 20: joins of joins. */
+    private static final TridiagonalSolverCheck.Solver RECURSIVE = splitWhileWiderThan(20);
+
+    private static TridiagonalSolverCheck.Solver splitWhileWiderThan(int width) {
+        return (d, e, n, x, c, tolerance) -> solve(new SplitTridiagonal(d.clone(), e.clone(), n, x.clone(), c,
+                tolerance, width), n, c);
+    }
+
+    private static TridiagonalSolverCheck.Solution solve(TridiagonalProjection split, int n, int c) {
+        TridiagonalQl.solveAll(split.problems());
         MultipletSolver.Projection projection = split.projection();
         double[] rows = new double[n * c];
         for (int k = 0; k < c; k++) {
@@ -25,7 +33,7 @@ class SplitTridiagonalTest {
             }
         }
         return new TridiagonalSolverCheck.Solution(projection.values(), rows);
-    };
+    }
 
     @Test
     void randomTridiagonalMatchesDenseEigendecomposition() {
@@ -33,7 +41,9 @@ class SplitTridiagonalTest {
         for (int n : new int[] {120, 121, 315}) {
             double[] d = random.doubles(n, -5, 5).toArray();
             double[] e = random.doubles(n, -1, 1).toArray();
-            TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, TridiagonalSolverCheck.randomVectors(random, n, 5));
+            double[] x = TridiagonalSolverCheck.randomVectors(random, n, 5);
+            TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
+            TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
         }
     }
 
@@ -44,7 +54,9 @@ class SplitTridiagonalTest {
         double[] d = random.doubles(80, -3, 3).toArray();
         double[] e = random.doubles(80, 0.2, 1).toArray();
         e[39] = -0.7;
-        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, TridiagonalSolverCheck.randomVectors(random, 80, 3));
+        double[] x = TridiagonalSolverCheck.randomVectors(random, 80, 3);
+        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
+        TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
     }
 
     /** No coupling at the split: every pole deflates, the halves' eigensystems are T's. */
@@ -90,7 +102,9 @@ class SplitTridiagonalTest {
             d[i] = 10 * random.nextDouble() - 5;
             e[i] = Math.pow(10, -Math.abs(i - n / 2) / 4.0);
         }
-        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, TridiagonalSolverCheck.randomVectors(random, n, 4));
+        double[] x = TridiagonalSolverCheck.randomVectors(random, n, 4);
+        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
+        TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
     }
 
     @Test
@@ -100,7 +114,7 @@ class SplitTridiagonalTest {
         TridiagonalSolverCheck.assertMatchesDense(SPLIT, new double[] {1, 2, -1}, new double[] {0.5, -0.25, 0},
                 new double[] {1, 0.2, -0.4});
         assertThrows(IllegalArgumentException.class,
-                () -> new SplitTridiagonal(new double[] {1}, new double[1], 1, new double[1], 1, 0));
+                () -> new SplitTridiagonal(new double[] {1}, new double[1], 1, new double[1], 1, 0, 1));
     }
 
     /** The secular equation's roots against the dense eigenvalues of diag(p) + ρwwᵀ, with weights over 30 decades. */
