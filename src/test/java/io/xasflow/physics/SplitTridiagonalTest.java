@@ -23,6 +23,11 @@ class SplitTridiagonalTest {
                 tolerance, width), n, c);
     }
 
+    private static void assertBothMatchDense(double[] d, double[] e, double[] x) {
+        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
+        TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
+    }
+
     private static TridiagonalSolverCheck.Solution solve(TridiagonalProjection split, int n, int c) {
         TridiagonalQl.solveAll(split.problems());
         MultipletSolver.Projection projection = split.projection();
@@ -42,8 +47,7 @@ class SplitTridiagonalTest {
             double[] d = random.doubles(n, -5, 5).toArray();
             double[] e = random.doubles(n, -1, 1).toArray();
             double[] x = TridiagonalSolverCheck.randomVectors(random, n, 5);
-            TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
-            TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
+            assertBothMatchDense(d, e, x);
         }
     }
 
@@ -55,8 +59,7 @@ class SplitTridiagonalTest {
         double[] e = random.doubles(80, 0.2, 1).toArray();
         e[39] = -0.7;
         double[] x = TridiagonalSolverCheck.randomVectors(random, 80, 3);
-        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
-        TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
+        assertBothMatchDense(d, e, x);
     }
 
     /** No coupling at the split: every pole deflates, the halves' eigensystems are T's. */
@@ -103,8 +106,7 @@ class SplitTridiagonalTest {
             e[i] = Math.pow(10, -Math.abs(i - n / 2) / 4.0);
         }
         double[] x = TridiagonalSolverCheck.randomVectors(random, n, 4);
-        TridiagonalSolverCheck.assertMatchesDense(SPLIT, d, e, x);
-        TridiagonalSolverCheck.assertMatchesDense(RECURSIVE, d, e, x);
+        assertBothMatchDense(d, e, x);
     }
 
     @Test
