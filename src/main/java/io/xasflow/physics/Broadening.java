@@ -9,16 +9,19 @@ package io.xasflow.physics;
  * are split onto a fine grid of step h = Δ/m (Δ the axis step) with 6-point Lagrange weights, which reproduce the
  * kernel's quintic interpolant, so the error is O((h/Γ)⁶) — below 3e-6 of the maximum with h ≤ FWHM_V/15, where 4
  * points needed FWHM_V/30 for the same and twice the fine points (docs/benchmarks.md, 2026-12-05) — and the fine grid
- * is correlated with the exactly sampled kernel once per width. Sticks beyond the fine grid's margin are
- * summed exactly. The correlation runs point by point, each fine point adding its weight times a slice of the kernel
- * to all channels: a contiguous axpy the JIT vectorises, where a dot product per channel is a serial chain of
- * additions (Java fixes their order). The sums are the same, in the same order.
+ * is correlated with the exactly sampled kernel once per width. Sticks beyond the fine grid's margin are summed
+ * exactly every few channels and interpolated ({@link #addFar}). The correlation runs point by point, each fine point
+ * adding its weight times a slice of the kernel to all channels: a contiguous axpy the JIT vectorises, where a dot
+ * product per channel is a serial chain of additions (Java fixes their order). The sums are the same, in the same
+ * order.
  */
 public final class Broadening {
-    /** Fine-grid points per Voigt FWHM (sets the O((h/Γ)⁴) splitting error). */
+    /** Fine-grid points per Voigt FWHM (sets the O((h/Γ)⁶) splitting error). */
     static final double POINTS_PER_FWHM = 15;
     /** Sticks up to this far outside the axis are binned; beyond it they are evaluated exactly. */
     static final double MARGIN_EV = 10;
+    /** Channels between exact evaluations of the sticks beyond the margin (interpolated by cubics in between). */
+    static final int FAR_NODE_SPACING = 8;
 
     private static final double FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
 
@@ -57,12 +60,20 @@ public final class Broadening {
 
         double[] binned = new double[fineCount];
         double[] out = new double[axis.channels()];
+        int aboveFrom = 0;  // the first channel at or above the step energy, where Γ2 takes over
+        while (aboveFrom < out.length && axis.energy(aboveFrom) < stepEnergyEv) {
+            aboveFrom++;
+        }
+        double[] farEnergy = new double[sticks.size()];
+        double[] farWeight = new double[sticks.size()];
+        int far = 0;
         for (int k = 0; k < sticks.size(); k++) {
             double position = (sticks.energy(k) - fineStart) / h;
             int j = (int) Math.floor(position);
             double w = sticks.weight(k);
             if (j < 2 || j + 3 >= fineCount) {
-                addExactly(out, axis, widths, stepEnergyEv, sticks.energy(k), w);
+                farEnergy[far] = sticks.energy(k);
+                farWeight[far++] = w;
                 continue;
             }
             // Lagrange weights of the nodes j − 2 … j + 3 at j + t
@@ -87,11 +98,11 @@ public final class Broadening {
         while (last >= first && binned[last] == 0) {
             last--;
         }
+        if (far > 0) {
+            addFar(out, 0, aboveFrom, axis, widths.sigmaGEv(), widths.gamma1Ev(), farEnergy, farWeight, far);
+            addFar(out, aboveFrom, out.length, axis, widths.sigmaGEv(), widths.gamma2Ev(), farEnergy, farWeight, far);
+        }
         if (first <= last) {
-            int aboveFrom = 0;  // the first channel at or above the step energy, where Γ2 takes over
-            while (aboveFrom < out.length && axis.energy(aboveFrom) < stepEnergyEv) {
-                aboveFrom++;
-            }
             int lowest = Math.floorDiv(first - pad, perStep);
             int highest = Math.floorDiv(last - pad, perStep);
             double[][] below = aboveFrom > 0
@@ -169,11 +180,38 @@ public final class Broadening {
         return phases;
     }
 
-    private static void addExactly(double[] out, EnergyAxis axis, LineWidths widths, double stepEnergyEv,
-            double energyEv, double weight) {
-        for (int i = 0; i < out.length; i++) {
-            double omega = axis.energy(i);
-            out[i] += weight * voigt(omega - energyEv, widths.sigmaGEv(), lifetimeWidth(omega, widths, stepEnergyEv));
+    /**
+     * The sticks beyond the fine grid's margin, on channels [from, to) where one width Γ holds: their sum g(ω), at least
+     * MARGIN_EV from every stick and so smooth on the scale of that distance, is evaluated exactly every
+     * FAR_NODE_SPACING channels (and at nodes beyond the range, with the same Γ, so that every channel has two nodes on
+     * each side) and interpolated by cubics: a relative error of order (spacing / distance)⁴ of those sticks' share.
+     */
+    private static void addFar(double[] out, int from, int to, EnergyAxis axis, double sigmaGEv, double gammaEv,
+            double[] energy, double[] weight, int count) {
+        if (from >= to) {
+            return;
+        }
+        int spacing = FAR_NODE_SPACING;
+        int firstNode = Math.floorDiv(from, spacing) - 1;
+        int lastNode = Math.floorDiv(to - 1, spacing) + 2;
+        double[] g = new double[lastNode - firstNode + 1];
+        for (int m = firstNode; m <= lastNode; m++) {
+            double omega = axis.startEv() + m * spacing * axis.stepEv();
+            double sum = 0;
+            for (int k = 0; k < count; k++) {
+                sum += weight[k] * voigt(omega - energy[k], sigmaGEv, gammaEv);
+            }
+            g[m - firstNode] = sum;
+        }
+        for (int i = from; i < to; i++) {
+            int m = Math.floorDiv(i, spacing);
+            double t = (double) (i - m * spacing) / spacing;
+            int node = m - firstNode;
+            double a1 = t + 1;
+            double b1 = t - 1;
+            double b2 = t - 2;
+            out[i] += -t * b1 * b2 / 6 * g[node - 1] + a1 * b1 * b2 / 2 * g[node] - a1 * t * b2 / 2 * g[node + 1]
+                    + a1 * t * b1 / 6 * g[node + 2];
         }
     }
 }
