@@ -181,8 +181,8 @@ public final class Broadening {
     }
 
     /**
-     * The sticks beyond the fine grid's margin, on channels [from, to) where one width Γ holds: their sum g(ω), at least
-     * MARGIN_EV from every stick and so smooth on the scale of that distance, is evaluated exactly every
+     * The sticks beyond the fine grid's margin, on channels [from, to) where one width Γ holds: their sum g(ω), at
+     * least MARGIN_EV from every stick and so smooth on the scale of that distance, is evaluated exactly every
      * FAR_NODE_SPACING channels (and at nodes beyond the range, with the same Γ, so that every channel has two nodes on
      * each side) and interpolated by cubics: a relative error of order (spacing / distance)⁴ of those sticks' share.
      */

@@ -71,7 +71,7 @@ final class SplitTridiagonal implements TridiagonalProjection {
         return RankOneUpdate.solve(poles, z, coupling, y, n, columns);
     }
 
-    /** Rows [first, first + count) of an n×columns row-major block, with one more column: the unit vector at {@code unit}. */
+    /** Rows [first, first + count) of a row-major block of vectors, and a column more: the unit vector at row unit. */
     private static double[] withSplitColumn(double[] rows, int first, int count, int columns, int unit) {
         int carried = columns + 1;
         double[] out = new double[count * carried];

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>A QL sweep is a chain of rotations, each waiting on the previous one's square root and divisions, so one sweep
  * leaves most of a core idle. {@link #solveAll} therefore advances up to four problems a rotation at a time each, and
- * the core works on their chains at once. A sweep's rotations are stored and applied to the vectors when it ends, column
- * by column: the row one rotation hands to the next stays in registers instead of going through memory (13–22 %
+ * the core works on their chains at once. A sweep's rotations are stored and applied to the vectors when it ends,
+ * column by column: the row one rotation hands to the next stays in registers instead of going through memory (13–22 %
  * faster on a pair of 316-wide blocks, the same numbers).
  */
 final class TridiagonalQl {
@@ -97,7 +97,7 @@ final class TridiagonalQl {
                 }
             }
             int active = compact(lanes);
-            if (active == 4) {
+            if (active == LANES) {
                 stepFour(lanes[0], lanes[1], lanes[2], lanes[3]);
             } else if (active >= 2) {
                 stepTwo(lanes[0], lanes[1]);
