@@ -18,7 +18,7 @@ package io.xasflow.physics;
 public final class Broadening {
     /** Fine-grid points per Voigt FWHM (sets the O((h/Γ)⁶) splitting error). */
     static final double POINTS_PER_FWHM = 15;
-    /** Sticks up to this far outside the axis are binned; beyond it they are evaluated exactly. */
+    /** Sticks up to this far outside the axis are binned; beyond it they go to {@link #addFar}. */
     static final double MARGIN_EV = 10;
     /** Channels between exact evaluations of the sticks beyond the margin (interpolated by cubics in between). */
     static final int FAR_NODE_SPACING = 8;
