@@ -15,7 +15,6 @@ import java.util.Arrays;
  * dgemm, so that no n×n matrix ever leaves the cache.
  */
 final class RankOneUpdate {
-    private static final double EPS = Math.ulp(1.0) / 2;
     /** Poles per panel of eigenvector components: a 32-pole panel of a 315-wide block is 80 kB. */
     private static final int PANEL = 32;
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
@@ -49,7 +48,7 @@ final class RankOneUpdate {
             System.arraycopy(y, order[j] * c, rows, j * c, c);
             largest = Math.max(largest, Math.abs(pole[j]));
         }
-        boolean[] deflated = deflate(pole, weight, rows, n, c, strength, 8 * EPS * largest);
+        boolean[] deflated = deflate(pole, weight, rows, n, c, strength, 8 * SecularEquation.EPS * largest);
 
         double[] values = new double[n];
         double[] amplitudes = new double[n * c];

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * another would be a chain of dependent divisions, like a QL sweep.
  */
 final class SecularEquation {
-    private static final double EPS = Math.ulp(1.0) / 2;
+    /** Unit roundoff of double (LAPACK's dlamch('E')), shared with {@link RankOneUpdate}'s deflation. */
+    static final double EPS = Math.ulp(1.0) / 2;
     /** A root whose last step moved it by less than this fraction is done: the next step would be its square. */
     private static final double LAST_STEP = 1e-6;
     /** Iterations allowed; three to five are usual, bisection alone would need about sixty. */
