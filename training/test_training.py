@@ -189,6 +189,29 @@ class AccuracyTableTest(unittest.TestCase):
         self.assertEqual(len(rows[0].split("|")), len(rows[1].split("|")), "same number of cells")
 
 
+class WideD4hTest(unittest.TestCase):
+    def test_the_wilson_interval_matches_its_closed_form(self):
+        import wide_d4h
+        low, high = wide_d4h.wilson(5, 10)  # symmetric about 1/2: 0.5 ± 1.96·√(2.5 + 0.9604) / 13.8416
+        self.assertAlmostEqual(0.5 - 1.96 * math.sqrt(3.4604) / 13.8416, low, places=12)
+        self.assertAlmostEqual(1 - low, high, places=12)
+        low, high = wide_d4h.wilson(0, 40000)
+        self.assertEqual(0.0, low)
+        self.assertGreater(high, 0.0)  # no outlier seen is not a share of zero
+
+    def test_a_result_counts_only_for_the_model_it_was_scored_on(self):
+        import wide_d4h
+        d4h = {"I1": 0.8, "I7": 0.005}
+        manifest = {"models": [{"ion": "Ni2+", "sha256": "a" * 64, "metrics": {"d4h": d4h}},
+                               {"ion": "Ti2+", "sha256": "b" * 64, "metrics": {"d4h": d4h}}]}
+        scored = {"n": 40000, "I1": 0.81, "outliers": 160, "se_max": 0.2}
+        results = {"Ni2+": {"sha256": "a" * 64, **scored}, "Ti2+": {"sha256": "c" * 64, **scored}}
+        rows = wide_d4h.table(manifest, results).split("\n")[2:]
+        self.assertEqual(["Ti2+", "Ni2+"], [r.split("|")[1].strip() for r in rows], "the engine's order")
+        self.assertIn("| 0.40% (160) |", rows[1])
+        self.assertEqual("| Ti2+ | bbbbbbbbbbbb | 80.0% | – | 0.50% | – | – | – |", rows[0])
+
+
 class C4vStudyTest(unittest.TestCase):
     def test_a_product_only_study_keeps_earlier_rows_only_when_measured_on_the_same_test_sets(self):
         import c4v_study
