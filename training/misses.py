@@ -21,6 +21,17 @@ import metrics  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def score(ion, test, models):
+    """The served model on one generated set: the set, its summary scores (metrics.summary) and the SE per spectrum."""
+    ds = data.load(str(test))
+    if ds.meta["ion"] != ion:
+        raise SystemExit(f"error: {test} holds {ds.meta['ion']}, not --ion {ion}")
+    with tempfile.TemporaryDirectory() as work:
+        *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), ion, ds.params, "network", Path(work), models)
+    scores, se = metrics.summary(served, ds.spectra)
+    return ds, scores, se
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ion", required=True)
@@ -28,13 +39,7 @@ def main():
     parser.add_argument("--models", default=str(ROOT / "models-onnx"), help="model folder with manifest.json")
     parser.add_argument("--top", type=int, default=8, help="how many of the worst spectra to list")
     args = parser.parse_args()
-    ds = data.load(args.test)
-    if ds.meta["ion"] != args.ion:
-        raise SystemExit(f"error: {args.test} holds {ds.meta['ion']}, not --ion {args.ion}")
-    with tempfile.TemporaryDirectory() as work:
-        *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), args.ion, ds.params, "network", Path(work),
-                                           args.models)
-    scores, se = metrics.summary(served, ds.spectra)
+    ds, scores, se = score(args.ion, args.test, args.models)
     line = (f"{args.ion} on {args.test} ({scores['n']} spectra): I1 {scores['I1'] * 100:.1f} %, "
             f"SE max {scores['se_max'] * 100:.1f} %, {scores['outliers']} at SE >= 10 % "
             f"({scores['outliers'] / scores['n'] * 100:.2f} %)")

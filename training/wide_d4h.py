@@ -14,13 +14,11 @@ import argparse
 import json
 import math
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
-import hybrid_check  # noqa: E402
-import metrics  # noqa: E402
+import misses  # noqa: E402
 import pipeline  # noqa: E402
 import uncertainty  # noqa: E402
 
@@ -34,17 +32,6 @@ def wide_set(plan, ion, data_root):
     folder = data_root / ion
     _, fits = pipeline.held_out_sets(p, folder)
     return next(spec for spec in fits if spec[0] == pipeline.budget_set(folder))
-
-
-def score(ion, folder, models):
-    """The served model's I1, outliers and SE max on one generated set."""
-    ds = data.load(str(folder))
-    if ds.meta["ion"] != ion:
-        raise SystemExit(f"error: {folder} holds {ds.meta['ion']}, not {ion}")
-    with tempfile.TemporaryDirectory() as work:
-        *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), ion, ds.params, "network", Path(work), models)
-    scores, _ = metrics.summary(served, ds.spectra)
-    return {"n": scores["n"], "I1": scores["I1"], "outliers": scores["outliers"], "se_max": scores["se_max"]}
 
 
 def wilson(k, n, z=1.96):
@@ -101,8 +88,9 @@ def main():
             continue
         folder, domain, count, seed = wide_set(plan, ion, Path(args.data))
         engine.generate(ion, domain, count, seed, folder)
+        _, scores, _ = misses.score(ion, folder, args.models)
         results[ion] = {"sha256": committed[ion], "set": f"{domain}, seed {seed}",
-                        **score(ion, folder, args.models)}
+                        **{key: scores[key] for key in ("n", "I1", "outliers", "se_max")}}
         r = results[ion]
         print(f"{ion}: I1 {r['I1']:.1%}, outliers {r['outliers']} of {r['n']} ({r['outliers'] / r['n']:.2%}), "
               f"SE max {r['se_max']:.1%}", flush=True)
