@@ -211,6 +211,13 @@ class WideD4hTest(unittest.TestCase):
         self.assertIn("| 0.40% (160) |", rows[1])
         self.assertEqual("| Ti2+ | bbbbbbbbbbbb | 80.0% | – | 0.50% | – | – | – |", rows[0])
 
+    def test_the_wide_set_is_the_pipelines_d4h_fit_set_for_every_product_ion(self):
+        import wide_d4h
+        plan = json.loads((Path(__file__).resolve().parent / "configs" / "product.json").read_text())
+        for ion in plan["order"]:  # Ni2+ replaces its first fit seeds, not this one
+            expected = (Path("d") / ion / "fit-paper", "paper", 40000, 24)
+            self.assertEqual(expected, wide_d4h.wide_set(plan, ion, Path("d")), ion)
+
 
 class C4vStudyTest(unittest.TestCase):
     def test_a_product_only_study_keeps_earlier_rows_only_when_measured_on_the_same_test_sets(self):

@@ -95,9 +95,9 @@ def main():
         print(f"{ion}: I1 {r['I1']:.1%}, outliers {r['outliers']} of {r['n']} ({r['outliers'] / r['n']:.2%}), "
               f"SE max {r['se_max']:.1%}", flush=True)
         RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")  # after each ion: resumable
-    body = ("Command: `/usr/bin/python3 training/wide_d4h.py`; the 5 000-spectrum columns are the test set of the table "
-            "above (seed 1001), the 40 000-spectrum ones the ion's `fit-paper` set (seed 24), both drawn from the paper "
-            "domain; – where the committed model is not scored yet.\n\n" + table(manifest, results))
+    body = ("Command: `/usr/bin/python3 training/wide_d4h.py`; the 5 000-spectrum columns are the test set of the "
+            "table above (seed 1001), the 40 000-spectrum ones the ion's `fit-paper` set (seed 24), both drawn from the "
+            "paper domain; – where the committed model is not scored yet.\n\n" + table(manifest, results))
     uncertainty.replace_section(ROOT / "docs" / "accuracy.md", "wide-d4h", body)
 
 
