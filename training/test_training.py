@@ -641,6 +641,7 @@ class PipelinePlanTest(unittest.TestCase):
         self.assertEqual(set(plan.get("recipes", {})), used, "every recipe is used, every used recipe exists")
         rebuild = pipeline.build_order(plan, plan["order"])  # a whole rebuild builds each donor before its receivers
         self.assertEqual(sorted(plan["order"]), sorted(key for key in rebuild if key not in interim))
+        self.assertEqual(sorted(interim), sorted(key for key in rebuild if key in interim), "an interim no ion starts from")
         for ion in plan["order"]:
             donor = pipeline.plan_for(plan, ion).get("warm_start")
             if donor:
