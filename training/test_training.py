@@ -3,6 +3,7 @@ architecture's forward pass and ONNX export, the paper's metrics on hand-made ca
 
     /usr/bin/python3 -m unittest discover -s training -p 'test_*.py'
 """
+import dataclasses
 import json
 import math
 import sys
@@ -324,6 +325,33 @@ class AppendedDataTest(unittest.TestCase):
             self.assertEqual((16, 4), (len(train_after) - 40, len(val_after) - 10))  # the new folder's own 8:2
             self.assertEqual(set(range(70)), set(train_after) | set(val_after))
             self.assertFalse(set(train_after) & set(val_after))
+
+
+class ResumeTest(unittest.TestCase):
+    """A finished run is kept when its command is rerun: only if it is the run the command asks for."""
+
+    def test_a_run_is_not_resumed_on_grown_data_or_from_another_starting_network(self):
+        import train
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "train-extended"
+            write_shards(folder, "extended", 1, params_inside(40, 1))
+            cfg = TrainConfig(name="r", arch="dnn", hidden=[8], epochs=1, batch_size=16, threads=1,
+                              train_dir=str(folder), runs_dir=str(Path(tmp) / "runs"))
+            run = train.train(cfg)
+            ckpt = torch.load(run / "last.pt")
+            self.assertEqual((32, ""), (ckpt["train_size"], ckpt["init_sha256"]))
+            self.assertIsNone(train.resume_conflict(ckpt, dataclasses.replace(cfg, epochs=3), 32, ""))
+            more = params_inside(10, 2)  # the same folder grown, as a larger train_count grows it
+            np.savez(folder / "shard-00001.npz", params=more, spectra=np.repeat(more[:, :1], 501, axis=1),
+                     metadata_json=np.frombuffer(json.dumps(dict(META, domain="extended", seed=1, first_index=40))
+                                                 .encode(), dtype=np.uint8))
+            with self.assertRaisesRegex(SystemExit, "was trained on 32 spectra, and its training folders now give 40"):
+                train.train(cfg)
+            donor = "a" * 64  # the same init path holding a donor rebuilt since
+            self.assertRegex(train.resume_conflict(ckpt, dataclasses.replace(cfg, init_onnx="d.onnx"), 32, donor),
+                             "started from a network with sha256 \\(none\\), and this config from d.onnx")
+            old = {k: v for k, v in ckpt.items() if k != "init_sha256"}  # written before the field: not known
+            self.assertIsNone(train.resume_conflict(old, cfg, 32, donor))
 
 
 class MetricsTest(unittest.TestCase):

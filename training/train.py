@@ -7,6 +7,7 @@ another with `"extends": "<file beside it>"` and name only the fields it changes
 """
 import argparse
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -178,6 +179,28 @@ def learning_rate(cfg, progress):
     return cfg.lr_final + 0.5 * (cfg.lr - cfg.lr_final) * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
+def file_sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def resume_conflict(ckpt, cfg, train_size, init_sha256):
+    """Why a checkpoint cannot be resumed under this config (None if it can). Besides the recipe, the data and the
+    starting network must be those it was trained from: the same folders may have grown (a larger `train_count`), and
+    the same init path may hold another network (a donor rebuilt since). Resuming either would finish, or keep as
+    finished, a run of the old recipe under the new one's name."""
+    defaults = dataclasses.asdict(TrainConfig())  # keys added since the checkpoint was written take defaults
+    changed = {k for k, v in dataclasses.asdict(cfg).items() if ckpt["config"].get(k, defaults[k]) != v}
+    changed -= {"epochs", "max_minutes", "threads", "init_onnx"}  # the init path may move; its content is checked
+    if changed:
+        return f"was trained with another config (differs in {sorted(changed)})"
+    if ckpt.get("train_size", train_size) != train_size:
+        return f"was trained on {ckpt['train_size']} spectra, and its training folders now give {train_size}"
+    if ckpt.get("init_sha256", init_sha256) != init_sha256:  # checkpoints before the field: not known
+        what = f"{cfg.init_onnx} (sha256 {init_sha256[:12]})" if init_sha256 else "scratch"
+        return f"started from a network with sha256 {ckpt['init_sha256'][:12] or '(none)'}, and this config from {what}"
+    return None
+
+
 def train(cfg):
     torch.set_num_threads(cfg.threads)
     run = cfg.run_dir
@@ -195,15 +218,13 @@ def train(cfg):
     criterion = loss_function(cfg.loss)
     best_key = "mse" if cfg.loss == "mse" else "se_mean"  # the best checkpoint is judged by the trained-for metric
     state = {"epoch": 0, "seconds": 0.0, "history": [], "best_val": float("inf")}
+    init_sha256 = file_sha256(cfg.init_onnx) if cfg.init_onnx else ""
     ckpt_path = run / "last.pt"
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path)
-        defaults = dataclasses.asdict(TrainConfig())  # keys added since the checkpoint was written take defaults
-        changed = {k for k, v in dataclasses.asdict(cfg).items() if ckpt["config"].get(k, defaults[k]) != v}
-        if changed:
-            if changed - {"epochs", "max_minutes", "threads", "init_onnx"}:
-                raise SystemExit(f"error: {ckpt_path} was trained with another config (differs in {sorted(changed)});"
-                                 " use another --name")
+        conflict = resume_conflict(ckpt, cfg, len(x_train), init_sha256)
+        if conflict:
+            raise SystemExit(f"error: {ckpt_path} {conflict}; move the run folder aside or use another --name")
         net.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
@@ -245,7 +266,7 @@ def train(cfg):
         print(json.dumps(row), flush=True)
         ckpt = {"model": net.state_dict(), "optimizer": opt.state_dict(), "state": state,
                 "config": dataclasses.asdict(cfg), "meta": ds.meta,
-                "train_size": len(x_train), "commit": git_commit()}
+                "train_size": len(x_train), "init_sha256": init_sha256, "commit": git_commit()}
         if val[best_key] < state.get("best_val", state.get("best_val_mse", float("inf"))):
             state["best_val"] = val[best_key]
             save_atomic(ckpt, run / "best.pt")
