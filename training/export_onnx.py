@@ -8,7 +8,6 @@ metadata; dynamic batch axis; opset 17. Writes <out>/<ion>.onnx, <out>/parity/<i
 and PyTorch's outputs, for the Java parity test) and the model's manifest entry with its sha256.
 """
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -21,18 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
 import uncertainty  # noqa: E402
 from evaluate import load_run  # noqa: E402
+from train import file_sha256 as sha256  # noqa: E402  (rebudget, regraph_onnx call export_onnx.sha256)
 
 OPSET = 17
 PARITY_SEED = 20261124
 PARITY_ROWS = 100
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def headline(metrics):

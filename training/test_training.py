@@ -298,12 +298,14 @@ def exported_props(cfg, **extra):
             "training_config": json.dumps(dataclasses.asdict(cfg)), **extra}
 
 
-def write_shards(folder, domain, seed, params):
-    """A dataset folder as `./xasflow generate` writes it: one shard, spectra derived from the parameters."""
-    folder.mkdir(parents=True)
-    meta = dict(META, domain=domain, seed=seed, first_index=0)
+def write_shards(folder, domain, seed, params, first_index=0):
+    """A dataset folder as `./xasflow generate` writes it: one shard, spectra derived from the parameters; with
+    `first_index`, the next shard of a folder that grows."""
+    folder.mkdir(parents=True, exist_ok=first_index > 0)
+    meta = dict(META, domain=domain, seed=seed, first_index=first_index)
     spectra = np.repeat(params[:, :1], 501, axis=1)
-    np.savez(folder / "shard-00000.npz", params=params, spectra=spectra,
+    shard = len(list(folder.glob("shard-*.npz")))
+    np.savez(folder / f"shard-{shard:05d}.npz", params=params, spectra=spectra,
              metadata_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
 
 
@@ -341,10 +343,7 @@ class ResumeTest(unittest.TestCase):
             ckpt = torch.load(run / "last.pt")
             self.assertEqual((32, ""), (ckpt["train_size"], ckpt["init_sha256"]))
             self.assertIsNone(train.resume_conflict(ckpt, dataclasses.replace(cfg, epochs=3), 32, ""))
-            more = params_inside(10, 2)  # the same folder grown, as a larger train_count grows it
-            np.savez(folder / "shard-00001.npz", params=more, spectra=np.repeat(more[:, :1], 501, axis=1),
-                     metadata_json=np.frombuffer(json.dumps(dict(META, domain="extended", seed=1, first_index=40))
-                                                 .encode(), dtype=np.uint8))
+            write_shards(folder, "extended", 1, params_inside(10, 2), first_index=40)  # a larger train_count
             with self.assertRaisesRegex(SystemExit, "was trained on 32 spectra, and its training folders now give 40"):
                 train.train(cfg)
             donor = "a" * 64  # the same init path holding a donor rebuilt since

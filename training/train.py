@@ -180,7 +180,12 @@ def learning_rate(cfg, progress):
 
 
 def file_sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """A file's sha256, read in 1 MB chunks: a model's identity in the manifest and a run's starting network."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def resume_conflict(ckpt, cfg, train_size, init_sha256):
