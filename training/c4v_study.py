@@ -117,6 +117,45 @@ def section(ion, results, sizes, commands):
                       f"![{ion} C4v study](../training/reports/c4v-study/{ion}.png)", ""])
 
 
+def study(ion, data_root, paper_run=None, control_run=None, product=None):
+    """Measures the study's models on the ion's test sets, writes its JSON, plot and docs section, returns the section.
+    Without `paper_run` it measures the product model again and keeps the other rows of the saved study."""
+    product_path = Path(product or ROOT / "models-onnx" / f"{ion}.onnx")
+    d4h = data.load(str(data_root / ion / "test-d4h"))
+    c4v = data.load(str(data_root / ion / "test-c4v"))
+
+    sets = identify_test_sets(d4h, c4v)
+    study_path = OUT / f"{ion}.json"
+    if paper_run is None:
+        saved = kept_rows(study_path, sets)
+        results, sizes = saved["results"], saved["sizes"]
+        commands = [saved["commands"][0], f"/usr/bin/python3 training/c4v_study.py --ion {ion} --product-only"]
+    else:
+        paper_net, paper_cfg, paper_ckpt = evaluate.load_run(paper_run)
+        if paper_ckpt["meta"]["domain"] != "paper":
+            raise SystemExit(f"error: {paper_run} was trained on '{paper_ckpt['meta']['domain']}', not 'paper'")
+        results = {"paper domain": measure(paper_net, d4h, c4v)}
+        sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"])}
+        commands = [f"/usr/bin/python3 training/c4v_study.py --ion {ion} --paper-run {paper_run}"
+                    + (f" --control-run {control_run}" if control_run else "")]
+    product_net, props = product_network(product_path)
+    if control_run:
+        control_net, control_cfg, control_ckpt = evaluate.load_run(control_run)
+        results["extended, same budget"] = measure(control_net, d4h, c4v)
+        sizes["extended, same budget"] = (f"`{control_cfg.name}`: extended box, Dq ∈ [−0.2, 0.2]",
+                                          control_ckpt["train_size"])
+    results["extended (product)"] = measure(product_net, d4h, c4v)
+    sizes["extended (product)"] = (f"`{product_path.name}`: extended box, Dq ∈ [−0.2, 0.2], + Oh/C4v slices",
+                                   int(props["train_size"]))
+    OUT.mkdir(parents=True, exist_ok=True)
+    study_path.write_text(json.dumps({"ion": ion, "sizes": sizes, "results": results, "test_sets": sets,
+                                      "commands": commands}, indent=1))
+    plot(ion, results, OUT / f"{ion}.png")
+    body = section(ion, results, sizes, commands)
+    uncertainty.replace_section(ROOT / "docs" / "accuracy.md", f"c4v-study-{ion}", body)
+    return body
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ion", required=True)
@@ -129,42 +168,9 @@ def main():
     parser.add_argument("--product", help="product ONNX model (default models-onnx/<ion>.onnx)")
     parser.add_argument("--data", default="data")
     args = parser.parse_args()
-    product_path = Path(args.product or ROOT / "models-onnx" / f"{args.ion}.onnx")
-    d4h = data.load(str(Path(args.data) / args.ion / "test-d4h"))
-    c4v = data.load(str(Path(args.data) / args.ion / "test-c4v"))
-
-    sets = identify_test_sets(d4h, c4v)
-    study_path = OUT / f"{args.ion}.json"
-    if args.product_only:
-        if args.control_run:
-            raise SystemExit("error: --control-run is measured with --paper-run; --product-only keeps its saved row")
-        saved = kept_rows(study_path, sets)
-        results, sizes = saved["results"], saved["sizes"]
-        commands = [saved["commands"][0], f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --product-only"]
-    else:
-        paper_net, paper_cfg, paper_ckpt = evaluate.load_run(args.paper_run)
-        if paper_ckpt["meta"]["domain"] != "paper":
-            raise SystemExit(f"error: {args.paper_run} was trained on '{paper_ckpt['meta']['domain']}', not 'paper'")
-        results = {"paper domain": measure(paper_net, d4h, c4v)}
-        sizes = {"paper domain": (f"`{paper_cfg.name}`: paper box, Dq ∈ [0, 0.2]", paper_ckpt["train_size"])}
-        commands = [f"/usr/bin/python3 training/c4v_study.py --ion {args.ion} --paper-run {args.paper_run}"
-                    + (f" --control-run {args.control_run}" if args.control_run else "")]
-    product_net, props = product_network(product_path)
-    if args.control_run:
-        control_net, control_cfg, control_ckpt = evaluate.load_run(args.control_run)
-        results["extended, same budget"] = measure(control_net, d4h, c4v)
-        sizes["extended, same budget"] = (f"`{control_cfg.name}`: extended box, Dq ∈ [−0.2, 0.2]",
-                                          control_ckpt["train_size"])
-    results["extended (product)"] = measure(product_net, d4h, c4v)
-    sizes["extended (product)"] = (f"`{product_path.name}`: extended box, Dq ∈ [−0.2, 0.2], + Oh/C4v slices",
-                                   int(props["train_size"]))
-    OUT.mkdir(parents=True, exist_ok=True)
-    study_path.write_text(json.dumps({"ion": args.ion, "sizes": sizes, "results": results, "test_sets": sets,
-                                      "commands": commands}, indent=1))
-    plot(args.ion, results, OUT / f"{args.ion}.png")
-    body = section(args.ion, results, sizes, commands)
-    uncertainty.replace_section(ROOT / "docs" / "accuracy.md", f"c4v-study-{args.ion}", body)
-    print(body)
+    if args.product_only and args.control_run:
+        raise SystemExit("error: --control-run is measured with --paper-run; --product-only keeps its saved row")
+    print(study(args.ion, Path(args.data), args.paper_run, args.control_run, args.product))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import c4v_study  # noqa: E402
 import evaluate  # noqa: E402
 import export_onnx  # noqa: E402
 import train as trainer  # noqa: E402
@@ -268,6 +269,12 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
     uncertainty.run_uncertainty(str(run), [str(f) for f in fits], test_sets, budget_set=str(budget_set(folder)))
     say("export")
     export_onnx.export(str(run), ROOT / "models-onnx")
+    if not flags_only and (c4v_study.OUT / f"{ion}.json").exists():  # the study's product row shows this network
+        say("C4v study: product row")
+        try:
+            c4v_study.study(ion, data_root)
+        except SystemExit as e:  # a study on other test sets needs its paper run again: the model itself is done
+            say(f"C4v study not refreshed: {e}")
     return f"done in {(time.time() - started) / 60:.1f} min"
 
 

@@ -256,6 +256,22 @@ class C4vStudyTest(unittest.TestCase):
                 c4v_study.kept_rows(study, sets)
 
 
+    def test_each_committed_study_shows_the_committed_product_model(self):
+        """Its product row is measured on the test sets the model's metadata was (the pipeline refreshes it after a
+        rebuild): a row left from an earlier network fails here."""
+        import c4v_study
+        manifest = json.loads((c4v_study.ROOT / "models-onnx" / "manifest.json").read_text())
+        metrics = {m["ion"]: m["metrics"] for m in manifest["models"]}
+        studies = sorted(c4v_study.OUT.glob("*.json"))
+        self.assertEqual(["Mn3+.json", "Ni2+.json"], [p.name for p in studies])
+        for path in studies:
+            study = json.loads(path.read_text())
+            row, served = study["results"]["extended (product)"], metrics[study["ion"]]
+            self.assertEqual(served["train_size"], study["sizes"]["extended (product)"][1], path.name)
+            self.assertAlmostEqual(served["d4h"]["I1"], row["d4h_I1"], places=4, msg=path.name)
+            self.assertAlmostEqual(served["d4h"]["I7"], row["d4h_outliers"], places=4, msg=path.name)
+
+
 class SameDataTest(unittest.TestCase):
     """A restored run must stand on the data its model saw, allowing for other BLAS kernels' rounding."""
 
