@@ -120,12 +120,12 @@ def fmt(x, pct=False):
     return f"{100 * x:.2f} %" if pct else (f"{x:.3g}" if isinstance(x, float) else str(x))
 
 
-def evaluate(run, sets, report=None, write_docs=True):
+def evaluate(run, sets, report=None, write_docs=True, reports_dir=ROOT / "training" / "reports"):
     net, cfg, ckpt = load_run(run)
     meta = ckpt["meta"]
     ion = meta["ion"]
     report = report or ion
-    out_dir = ROOT / "training" / "reports" / report
+    out_dir = Path(reports_dir) / report
     out_dir.mkdir(parents=True, exist_ok=True)
     axis = meta["energy_axis"]
     energy = axis["start_ev"] + axis["step_ev"] * np.arange(int(axis["channels"]))
@@ -138,7 +138,8 @@ def evaluate(run, sets, report=None, write_docs=True):
     del ds
     lines = [f"# {ion}: {cfg.arch} ({cfg.name})", "",
              f"Trained on {results['train_size']} spectra of the `{meta['domain']}` domain for {results['epochs']} epochs "
-             f"({results['train_minutes']} min on this machine's 2 CPU cores). Command: "
+             f"({results['train_minutes']} min of wall clock, {cfg.threads} torch "
+             f"thread{'s' * (cfg.threads != 1)} on this machine's 2 CPU cores). Command: "
              f"`/usr/bin/python3 training/evaluate.py --run {run} " +
              " ".join(f"--{k} {v}" for k, v in sets.items()) + "`", "",
              "| set | n | MSE | MAE | median SE | I1 | I2 | I3 | I4 | I5 | I6 | I7 (outliers) | SE max |",
@@ -178,7 +179,7 @@ def evaluate(run, sets, report=None, write_docs=True):
     for h in ckpt["state"]["history"]:
         lines.append(f"| {h['epoch']} | {h['minutes']} | {h['samples_seen']} | {h['val_mse']:.2e} | {h['val_I1']:.1%} | "
                      f"{h['val_outliers']:.2%} | {h['val_se_median']:.2%} |")
-    (ROOT / "training" / "reports" / f"{report}.md").write_text("\n".join(lines) + "\n")
+    (Path(reports_dir) / f"{report}.md").write_text("\n".join(lines) + "\n")
     (Path(run) / "metrics.json").write_text(json.dumps(results, indent=1) + "\n")
     if write_docs:
         update_accuracy_doc(report, results)

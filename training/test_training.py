@@ -369,6 +369,24 @@ class ResumeTest(unittest.TestCase):
             self.assertIsNone(train.resume_conflict(old, cfg, 32, donor))
 
 
+class EvaluateReportTest(unittest.TestCase):
+    def test_the_report_says_how_long_and_on_how_many_threads_the_run_trained(self):
+        import evaluate
+        import train
+        with tempfile.TemporaryDirectory() as tmp:
+            write_shards(Path(tmp) / "train-extended", "extended", 1, params_inside(40, 1))
+            write_shards(Path(tmp) / "test-oh", "oh", 1002, params_inside(20, 3))
+            cfg = TrainConfig(name="r", arch="dnn", hidden=[8], epochs=2, batch_size=16, threads=1,
+                              train_dir=str(Path(tmp) / "train-extended"), runs_dir=str(Path(tmp) / "runs"))
+            run = train.train(cfg)
+            results = evaluate.evaluate(str(run), {"oh": str(Path(tmp) / "test-oh")}, report="Ni2+",
+                                        write_docs=False, reports_dir=tmp)
+            report = (Path(tmp) / "Ni2+.md").read_text()
+        self.assertEqual((32, 2, 20), (results["train_size"], results["epochs"], results["oh"]["n"]))
+        self.assertIn(f"for 2 epochs ({results['train_minutes']} min of wall clock, 1 torch thread on", report)
+        self.assertIn("| oh test (`oh`, seed 1002) | 20 |", report)
+
+
 class MetricsTest(unittest.TestCase):
     def test_spectral_error_and_intervals(self):
         a = np.ones((4, 501))
