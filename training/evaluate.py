@@ -125,7 +125,8 @@ def evaluate(run, sets, report=None, write_docs=True, reports_dir=ROOT / "traini
     meta = ckpt["meta"]
     ion = meta["ion"]
     report = report or ion
-    out_dir = Path(reports_dir) / report
+    reports_dir = Path(reports_dir)
+    out_dir = reports_dir / report
     out_dir.mkdir(parents=True, exist_ok=True)
     axis = meta["energy_axis"]
     energy = axis["start_ev"] + axis["step_ev"] * np.arange(int(axis["channels"]))
@@ -179,7 +180,7 @@ def evaluate(run, sets, report=None, write_docs=True, reports_dir=ROOT / "traini
     for h in ckpt["state"]["history"]:
         lines.append(f"| {h['epoch']} | {h['minutes']} | {h['samples_seen']} | {h['val_mse']:.2e} | {h['val_I1']:.1%} | "
                      f"{h['val_outliers']:.2%} | {h['val_se_median']:.2%} |")
-    (Path(reports_dir) / f"{report}.md").write_text("\n".join(lines) + "\n")
+    (reports_dir / f"{report}.md").write_text("\n".join(lines) + "\n")
     (Path(run) / "metrics.json").write_text(json.dumps(results, indent=1) + "\n")
     if write_docs:
         update_accuracy_doc(report, results)

@@ -255,7 +255,6 @@ class C4vStudyTest(unittest.TestCase):
             with self.assertRaisesRegex(SystemExit, "other test sets"):
                 c4v_study.kept_rows(study, sets)
 
-
     def test_each_committed_study_shows_the_committed_product_model(self):
         """Its product row is measured on the test sets the model's metadata was (the pipeline refreshes it after a
         rebuild): a row left from an earlier network fails here."""
@@ -345,21 +344,27 @@ class AppendedDataTest(unittest.TestCase):
             self.assertFalse(set(train_after) & set(val_after))
 
 
+def tiny_run_config(tmp, epochs):
+    """A run that trains in a second: a small DNN on 40 spectra written to `<tmp>/train-extended`."""
+    folder = Path(tmp) / "train-extended"
+    write_shards(folder, "extended", 1, params_inside(40, 1))
+    return TrainConfig(name="r", arch="dnn", hidden=[8], epochs=epochs, batch_size=16, threads=1,
+                       train_dir=str(folder), runs_dir=str(Path(tmp) / "runs"))
+
+
 class ResumeTest(unittest.TestCase):
     """A finished run is kept when its command is rerun: only if it is the run the command asks for."""
 
     def test_a_run_is_not_resumed_on_grown_data_or_from_another_starting_network(self):
         import train
         with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "train-extended"
-            write_shards(folder, "extended", 1, params_inside(40, 1))
-            cfg = TrainConfig(name="r", arch="dnn", hidden=[8], epochs=1, batch_size=16, threads=1,
-                              train_dir=str(folder), runs_dir=str(Path(tmp) / "runs"))
+            cfg = tiny_run_config(tmp, epochs=1)
             run = train.train(cfg)
             ckpt = torch.load(run / "last.pt")
             self.assertEqual((32, ""), (ckpt["train_size"], ckpt["init_sha256"]))
             self.assertIsNone(train.resume_conflict(ckpt, dataclasses.replace(cfg, epochs=3), 32, ""))
-            write_shards(folder, "extended", 1, params_inside(10, 2), first_index=40)  # a larger train_count
+            # a larger train_count: the same folder grows by a shard
+            write_shards(Path(cfg.train_dir), "extended", 1, params_inside(10, 2), first_index=40)
             with self.assertRaisesRegex(SystemExit, "was trained on 32 spectra, and its training folders now give 40"):
                 train.train(cfg)
             donor = "a" * 64  # the same init path holding a donor rebuilt since
@@ -374,11 +379,8 @@ class EvaluateReportTest(unittest.TestCase):
         import evaluate
         import train
         with tempfile.TemporaryDirectory() as tmp:
-            write_shards(Path(tmp) / "train-extended", "extended", 1, params_inside(40, 1))
             write_shards(Path(tmp) / "test-oh", "oh", 1002, params_inside(20, 3))
-            cfg = TrainConfig(name="r", arch="dnn", hidden=[8], epochs=2, batch_size=16, threads=1,
-                              train_dir=str(Path(tmp) / "train-extended"), runs_dir=str(Path(tmp) / "runs"))
-            run = train.train(cfg)
+            run = train.train(tiny_run_config(tmp, epochs=2))
             results = evaluate.evaluate(str(run), {"oh": str(Path(tmp) / "test-oh")}, report="Ni2+",
                                         write_docs=False, reports_dir=tmp)
             report = (Path(tmp) / "Ni2+.md").read_text()
