@@ -6,6 +6,7 @@ architecture's forward pass and ONNX export, the paper's metrics on hand-made ca
 import dataclasses
 import json
 import math
+import re
 import sys
 import tempfile
 import unittest
@@ -361,7 +362,7 @@ class ResumeTest(unittest.TestCase):
             cfg = tiny_run_config(tmp, epochs=1)
             run = train.train(cfg)
             ckpt = torch.load(run / "last.pt")
-            self.assertEqual((32, ""), (ckpt["train_size"], ckpt["init_sha256"]))
+            self.assertEqual((32, ""), (ckpt["train_size"], ckpt["start_sha256"]))
             self.assertIsNone(train.resume_conflict(ckpt, dataclasses.replace(cfg, epochs=3), 32, ""))
             # a larger train_count: the same folder grows by a shard
             write_shards(Path(cfg.train_dir), "extended", 1, params_inside(10, 2), first_index=40)
@@ -369,9 +370,41 @@ class ResumeTest(unittest.TestCase):
                 train.train(cfg)
             donor = "a" * 64  # the same init path holding a donor rebuilt since
             self.assertRegex(train.resume_conflict(ckpt, dataclasses.replace(cfg, init_onnx="d.onnx"), 32, donor),
-                             "started from a network with sha256 \\(none\\), and this config from d.onnx")
-            old = {k: v for k, v in ckpt.items() if k != "init_sha256"}  # written before the field: not known
+                             "started from weights with sha256 \\(none\\), and this config from d.onnx")
+            old = {k: v for k, v in ckpt.items() if k != "start_sha256"}  # written before the field: not known
             self.assertIsNone(train.resume_conflict(old, cfg, 32, donor))
+
+    def test_a_warm_run_resumes_after_its_donor_got_a_new_head_but_not_after_new_weights(self):
+        import export_onnx
+        import train
+        from onnx import numpy_helper
+        with tempfile.TemporaryDirectory() as tmp:
+            donor_cfg = tiny_run_config(tmp, epochs=1)
+            ckpt = torch.load(train.train(donor_cfg) / "last.pt")
+            net = models.build(donor_cfg, ckpt["meta"]).eval()
+            net.load_state_dict(ckpt["model"])
+            path = Path(tmp) / "donor.onnx"
+            export_onnx.save_model(net, path, {}, params_inside(4, 3), Path(tmp) / "p.npz")
+            cfg = dataclasses.replace(donor_cfg, name="warm", init_onnx=str(path))
+            train.train(cfg)
+            m = onnx.load(str(path))  # the donor refitted: another file, the same network weights
+            entry = m.metadata_props.add()
+            entry.key, entry.value = "se_head", "refitted"
+            onnx.save(m, str(path))
+            resumed = torch.load(train.train(dataclasses.replace(cfg, epochs=2)) / "last.pt")
+            self.assertEqual(2, resumed["state"]["epoch"])
+            names = dict(net.named_parameters())  # the donor rebuilt: one of its network's weights moves
+            weight = next(i for i in m.graph.initializer if i.name in names)
+            weight.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(weight) + 0.5, weight.name))
+            onnx.save(m, str(path))
+            moved = "started from weights with sha256 [0-9a-f]{12}, and this config from " + re.escape(str(path))
+            with self.assertRaisesRegex(SystemExit, moved):
+                train.train(dataclasses.replace(cfg, epochs=3))
+            old = {k: v for k, v in resumed.items() if k != "start_sha256"}  # one that hashed the donor's file
+            old["init_sha256"] = train.file_sha256(path)
+            self.assertIsNone(train.resume_conflict(old, cfg, 32, ""))
+            old["init_sha256"] = "b" * 64
+            self.assertRegex(train.resume_conflict(old, cfg, 32, ""), "started from a file with sha256 b{12}, ")
 
 
 class EvaluateReportTest(unittest.TestCase):

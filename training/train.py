@@ -188,11 +188,22 @@ def file_sha256(path):
     return h.hexdigest()
 
 
-def resume_conflict(ckpt, cfg, train_size, init_sha256):
+def start_sha256(net):
+    """The sha256 of the weights a warm start took from its donor: the identity of a run's starting network, whatever
+    else the donor's file holds (an SE head refitted since, new metadata)."""
+    h = hashlib.sha256()
+    for name, p in sorted(net.named_parameters()):
+        h.update(name.encode())
+        h.update(p.detach().cpu().numpy().tobytes())
+    return h.hexdigest()
+
+
+def resume_conflict(ckpt, cfg, train_size, started_from):
     """Why a checkpoint cannot be resumed under this config (None if it can). Besides the recipe, the data and the
     starting network must be those it was trained from: the same folders may have grown (a larger `train_count`), and
     the same init path may hold another network (a donor rebuilt since). Resuming either would finish, or keep as
-    finished, a run of the old recipe under the new one's name."""
+    finished, a run of the old recipe under the new one's name. `started_from` is `start_sha256` of this config's
+    starting network ("" from scratch)."""
     defaults = dataclasses.asdict(TrainConfig())  # keys added since the checkpoint was written take defaults
     changed = {k for k, v in dataclasses.asdict(cfg).items() if ckpt["config"].get(k, defaults[k]) != v}
     changed -= {"epochs", "max_minutes", "threads", "init_onnx"}  # the init path may move; its content is checked
@@ -200,9 +211,15 @@ def resume_conflict(ckpt, cfg, train_size, init_sha256):
         return f"was trained with another config (differs in {sorted(changed)})"
     if ckpt.get("train_size", train_size) != train_size:
         return f"was trained on {ckpt['train_size']} spectra, and its training folders now give {train_size}"
-    if ckpt.get("init_sha256", init_sha256) != init_sha256:  # checkpoints before the field: not known
-        what = f"{cfg.init_onnx} (sha256 {init_sha256[:12]})" if init_sha256 else "scratch"
-        return f"started from a network with sha256 {ckpt['init_sha256'][:12] or '(none)'}, and this config from {what}"
+    if "start_sha256" in ckpt:
+        before, now, of = ckpt["start_sha256"], started_from, "weights"
+    elif "init_sha256" in ckpt:  # older checkpoints hashed the donor's whole file
+        before, now, of = ckpt["init_sha256"], file_sha256(cfg.init_onnx) if cfg.init_onnx else "", "a file"
+    else:
+        return None  # checkpoints before either field: the start is not known
+    if before != now:
+        what = f"{cfg.init_onnx} (sha256 {now[:12]})" if cfg.init_onnx else "scratch"
+        return f"started from {of} with sha256 {before[:12] or '(none)'}, and this config from {what}"
     return None
 
 
@@ -223,11 +240,13 @@ def train(cfg):
     criterion = loss_function(cfg.loss)
     best_key = "mse" if cfg.loss == "mse" else "se_mean"  # the best checkpoint is judged by the trained-for metric
     state = {"epoch": 0, "seconds": 0.0, "history": [], "best_val": float("inf")}
-    init_sha256 = file_sha256(cfg.init_onnx) if cfg.init_onnx else ""
+    if cfg.init_onnx:  # on a resume too: the starting weights are checked against the checkpoint's
+        load_onnx_weights(net, cfg.init_onnx)
+    started_from = start_sha256(net) if cfg.init_onnx else ""
     ckpt_path = run / "last.pt"
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path)
-        conflict = resume_conflict(ckpt, cfg, len(x_train), init_sha256)
+        conflict = resume_conflict(ckpt, cfg, len(x_train), started_from)
         if conflict:
             raise SystemExit(f"error: {ckpt_path} {conflict}; move the run folder aside or use another --name")
         net.load_state_dict(ckpt["model"])
@@ -235,8 +254,6 @@ def train(cfg):
         state = ckpt["state"]
         print(f"resuming {cfg.name} at epoch {state['epoch']} ({state['seconds'] / 60:.1f} min trained)", flush=True)
     else:
-        if cfg.init_onnx:
-            load_onnx_weights(net, cfg.init_onnx)
         (run / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
     n_params = sum(p.numel() for p in net.parameters())
     print(f"{cfg.name}: {cfg.arch}, {n_params} parameters, {len(x_train)} train / {len(x_val)} validation spectra "
@@ -271,7 +288,7 @@ def train(cfg):
         print(json.dumps(row), flush=True)
         ckpt = {"model": net.state_dict(), "optimizer": opt.state_dict(), "state": state,
                 "config": dataclasses.asdict(cfg), "meta": ds.meta,
-                "train_size": len(x_train), "init_sha256": init_sha256, "commit": git_commit()}
+                "train_size": len(x_train), "start_sha256": started_from, "commit": git_commit()}
         if val[best_key] < state.get("best_val", state.get("best_val_mse", float("inf"))):
             state["best_val"] = val[best_key]
             save_atomic(ckpt, run / "best.pt")
