@@ -21,13 +21,13 @@ import metrics  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def score(ion, test, models):
+def score(ion, test, models, launcher=str(ROOT / "xasflow")):
     """The served model on one generated set: the set, its summary scores (metrics.summary) and the SE per spectrum."""
     ds = data.load(str(test))
     if ds.meta["ion"] != ion:
         raise SystemExit(f"error: {test} holds {ds.meta['ion']}, not --ion {ion}")
     with tempfile.TemporaryDirectory() as work:
-        *_, served = hybrid_check.run_mode(str(ROOT / "xasflow"), ion, ds.params, "network", Path(work), models)
+        *_, served = hybrid_check.run_mode(launcher, ion, ds.params, "network", Path(work), models)
     scores, se = metrics.summary(served, ds.spectra)
     return ds, scores, se
 

@@ -38,6 +38,7 @@ import evaluate  # noqa: E402
 import export_onnx  # noqa: E402
 import train as trainer  # noqa: E402
 import uncertainty  # noqa: E402
+import wide_d4h  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SETS = (("d4h", "paper", 1001), ("oh", "oh", 1002), ("c4v", "c4v", 1003), ("beyond", "beyond", 1004))
@@ -62,10 +63,11 @@ def budget_set(folder):
 
 
 class Engine:
-    """The `generate` command of the launcher (a frozen jar keeps long runs safe from rebuilds)."""
+    """The `generate` command of the launcher (a frozen jar keeps long runs safe from rebuilds); the same launcher
+    scores the exported model (`predict`)."""
 
     def __init__(self, launcher, threads):
-        self.command, self.threads = shlex.split(launcher), threads
+        self.launcher, self.command, self.threads = launcher, shlex.split(launcher), threads
 
     def generate(self, ion, domain, count, seed, out):
         # one BLAS thread per eigensolve, as ./xasflow sets it: with a bare `java -jar` launcher OpenBLAS would
@@ -275,6 +277,8 @@ def build_ion(key, plan, data_root, engine, say, flags_only=False, train_threads
             c4v_study.study(ion, data_root)
         except SystemExit as e:  # a study on other test sets needs its paper run again: the model itself is done
             say(f"C4v study not refreshed: {e}")
+    wide = wide_d4h.rescore(ion, budget_set(folder), launcher=engine.launcher)  # the keep-or-drop evidence, ±0.035
+    say(wide_d4h.compared(*wide))
     return f"done in {(time.time() - started) / 60:.1f} min"
 
 

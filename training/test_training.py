@@ -213,6 +213,17 @@ class WideD4hTest(unittest.TestCase):
         self.assertIn("| 0.40% (160) |", rows[1])
         self.assertEqual("| Ti2+ | bbbbbbbbbbbb | 80.0% | – | 0.50% | – | – | – |", rows[0])
 
+    def test_the_log_line_sets_a_rebuild_beside_the_model_it_replaces(self):
+        import wide_d4h
+        old = {"sha256": "a" * 64, "set": "paper, seed 24", "n": 40000, "I1": 0.827, "outliers": 213, "se_max": 0.365}
+        new = dict(old, sha256="b" * 64, I1=0.871, outliers=141, se_max=0.245)
+        self.assertEqual("D4h on paper, seed 24: I1 82.7%, outliers 213 of 40000 (0.53%), SE max 36.5% "
+                         "(model aaaaaaaaaaaa) → I1 87.1%, outliers 141 of 40000 (0.35%), SE max 24.5% "
+                         "(model bbbbbbbbbbbb)", wide_d4h.compared(old, new))
+        alone = "D4h on paper, seed 24: I1 87.1%, outliers 141 of 40000 (0.35%), SE max 24.5% (model bbbbbbbbbbbb)"
+        self.assertEqual(alone, wide_d4h.compared(None, new), "an ion scored the first time")
+        self.assertEqual(alone, wide_d4h.compared(new, new), "the same model scored again")
+
     def test_the_wide_set_is_the_pipelines_d4h_fit_set_for_every_product_ion(self):
         import wide_d4h
         plan = json.loads((Path(__file__).resolve().parent / "configs" / "product.json").read_text())

@@ -8,7 +8,8 @@ domain, seed 24): the SE head fits on it, the network never trains on it.
 
 Makes the set where it is missing, with the pipeline's seed and size (so a later rebuild keeps it), scores the served
 model with `./xasflow predict`, and keeps each result in training/reports/wide-d4h.json under the model's sha256: an ion
-is scored again only when its model changes. The table goes to docs/accuracy.md (<!-- wide-d4h:start -->).
+is scored again only when its model changes. The table goes to docs/accuracy.md (<!-- wide-d4h:start -->). The pipeline
+calls `rescore` after each export, so a rebuild's log shows the previous model's share beside the new one's.
 """
 import argparse
 import json
@@ -19,15 +20,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
 import misses  # noqa: E402
-import pipeline  # noqa: E402
 import uncertainty  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "training" / "reports" / "wide-d4h.json"
+DOC = ROOT / "docs" / "accuracy.md"
 
 
 def wide_set(plan, ion, data_root):
     """(folder, domain, count, seed) of the ion's D4h fit set, as the pipeline makes it."""
+    import pipeline  # here, not above: the pipeline imports this module
     p = pipeline.plan_for(plan, ion)
     folder = data_root / ion
     _, fits = pipeline.held_out_sets(p, folder)
@@ -71,8 +73,9 @@ def main():
     parser.add_argument("--data", default=str(ROOT / "data"))
     parser.add_argument("--models", default=str(ROOT / "models-onnx"))
     parser.add_argument("--threads", type=int, default=2, help="engine threads for the sets it makes")
-    parser.add_argument("--xasflow", default=str(ROOT / "xasflow"), help="launcher that generates (e.g. a frozen jar)")
+    parser.add_argument("--xasflow", default=str(ROOT / "xasflow"), help="launcher that generates and predicts (e.g. a frozen jar)")
     args = parser.parse_args()
+    import pipeline  # here, not above: the pipeline imports this module
     plan = json.loads(Path(args.plan).read_text())
     manifest = json.loads((Path(args.models) / "manifest.json").read_text())
     committed = {m["ion"]: m["sha256"] for m in manifest["models"]}
@@ -88,17 +91,43 @@ def main():
             continue
         folder, domain, count, seed = wide_set(plan, ion, Path(args.data))
         engine.generate(ion, domain, count, seed, folder)
-        _, scores, _ = misses.score(ion, folder, args.models)
-        results[ion] = {"sha256": committed[ion], "set": f"{domain}, seed {seed}",
-                        **{key: scores[key] for key in ("n", "I1", "outliers", "se_max")}}
-        r = results[ion]
-        print(f"{ion}: I1 {r['I1']:.1%}, outliers {r['outliers']} of {r['n']} ({r['outliers'] / r['n']:.2%}), "
-              f"SE max {r['se_max']:.1%}", flush=True)
-        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")  # after each ion: resumable
+        _, now = rescore(ion, folder, Path(args.models), args.xasflow)
+        print(f"{ion}: {compared(None, now)}", flush=True)
+    publish(manifest, json.loads(RESULTS.read_text()) if RESULTS.exists() else {})
+
+
+def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasflow")):
+    """Scores the ion's served model on its wide set `folder` (made already) and keeps the result under the model's
+    sha256 (after each ion: resumable), then rewrites the table. Returns the result the ion had before (None if none)
+    and this one."""
+    manifest = json.loads((models / "manifest.json").read_text())
+    sha256 = next(m["sha256"] for m in manifest["models"] if m["ion"] == ion)
+    ds, scores, _ = misses.score(ion, folder, str(models), launcher)
+    now = {"sha256": sha256, "set": f"{ds.meta['domain']}, seed {ds.meta['seed']}",
+           **{key: scores[key] for key in ("n", "I1", "outliers", "se_max")}}
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}  # read after scoring: other pipelines write
+    before = results.get(ion)
+    results[ion] = now
+    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    publish(manifest, results)
+    return before, now
+
+
+def compared(before, now):
+    """One log line: the wide-set scores of the previous model (if it was scored) and of this one."""
+    def share(r):
+        return (f"I1 {r['I1']:.1%}, outliers {r['outliers']} of {r['n']} ({r['outliers'] / r['n']:.2%}), "
+                f"SE max {r['se_max']:.1%}")
+    was = f"{share(before)} (model {before['sha256'][:12]}) → " if before and before["sha256"] != now["sha256"] else ""
+    return f"D4h on {now['set']}: {was}{share(now)} (model {now['sha256'][:12]})"
+
+
+def publish(manifest, results):
+    """The table of every committed model into docs/accuracy.md."""
     body = ("Command: `/usr/bin/python3 training/wide_d4h.py`; the 5 000-spectrum columns are the test set of the "
             "table above (seed 1001), the 40 000-spectrum ones the ion's `fit-paper` set (seed 24), both drawn from the "
             "paper domain; – where the committed model is not scored yet.\n\n" + table(manifest, results))
-    uncertainty.replace_section(ROOT / "docs" / "accuracy.md", "wide-d4h", body)
+    uncertainty.replace_section(DOC, "wide-d4h", body)
 
 
 if __name__ == "__main__":
