@@ -73,7 +73,8 @@ def main():
     parser.add_argument("--data", default=str(ROOT / "data"))
     parser.add_argument("--models", default=str(ROOT / "models-onnx"))
     parser.add_argument("--threads", type=int, default=2, help="engine threads for the sets it makes")
-    parser.add_argument("--xasflow", default=str(ROOT / "xasflow"), help="launcher that generates and predicts (e.g. a frozen jar)")
+    parser.add_argument("--xasflow", default=str(ROOT / "xasflow"),
+                        help="launcher that generates and predicts (e.g. a frozen jar)")
     args = parser.parse_args()
     import pipeline  # here, not above: the pipeline imports this module
     plan = json.loads(Path(args.plan).read_text())
@@ -100,8 +101,8 @@ def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasfl
     """Scores the ion's served model on its wide set `folder` (made already) and keeps the result under the model's
     sha256 (after each ion: resumable), then rewrites the table. Returns the result the ion had before (None if none)
     and this one."""
-    manifest = json.loads((models / "manifest.json").read_text())
-    sha256 = next(m["sha256"] for m in manifest["models"] if m["ion"] == ion)
+    manifest = models / "manifest.json"
+    sha256 = next(m["sha256"] for m in json.loads(manifest.read_text())["models"] if m["ion"] == ion)
     ds, scores, _ = misses.score(ion, folder, str(models), launcher)
     now = {"sha256": sha256, "set": f"{ds.meta['domain']}, seed {ds.meta['seed']}",
            **{key: scores[key] for key in ("n", "I1", "outliers", "se_max")}}
@@ -109,7 +110,7 @@ def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasfl
     before = results.get(ion)
     results[ion] = now
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    publish(manifest, results)
+    publish(json.loads(manifest.read_text()), results)
     return before, now
 
 
