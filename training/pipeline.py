@@ -67,14 +67,15 @@ class Engine:
     scores the exported model (`predict`)."""
 
     def __init__(self, launcher, threads):
-        self.launcher, self.command, self.threads = launcher, shlex.split(launcher), threads
+        self.launcher, self.threads = launcher, threads
 
     def generate(self, ion, domain, count, seed, out):
         # one BLAS thread per eigensolve, as ./xasflow sets it: with a bare `java -jar` launcher OpenBLAS would
         # start a thread pool per engine thread, and generation ran ~10× slower here (54 against 500 spectra/s)
         env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
-        subprocess.run(self.command + ["generate", "--ion", ion, "--count", str(count), "--seed", str(seed),
-                                       "--domain", domain, "--out", str(out), "--threads", str(self.threads)],
+        subprocess.run(shlex.split(self.launcher) + ["generate", "--ion", ion, "--count", str(count), "--seed",
+                                                     str(seed), "--domain", domain, "--out", str(out),
+                                                     "--threads", str(self.threads)],
                        check=True, cwd=ROOT, env=env)
 
 

@@ -84,7 +84,7 @@ def main():
     for ion in ions:
         if ion not in committed:
             raise SystemExit(f"error: --ions names {ion}, which has no model in {args.models}")
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = saved_results()
     engine = pipeline.Engine(args.xasflow, args.threads)
     for ion in ions:
         if results.get(ion, {}).get("sha256") == committed[ion]:
@@ -94,7 +94,7 @@ def main():
         engine.generate(ion, domain, count, seed, folder)
         _, now = rescore(ion, folder, Path(args.models), args.xasflow)
         print(f"{ion}: {compared(None, now)}", flush=True)
-    publish(manifest, json.loads(RESULTS.read_text()) if RESULTS.exists() else {})
+    publish(manifest, saved_results())
 
 
 def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasflow")):
@@ -106,12 +106,17 @@ def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasfl
     ds, scores, _ = misses.score(ion, folder, str(models), launcher)
     now = {"sha256": sha256, "set": f"{ds.meta['domain']}, seed {ds.meta['seed']}",
            **{key: scores[key] for key in ("n", "I1", "outliers", "se_max")}}
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}  # read after scoring: other pipelines write
+    results = saved_results()  # read after scoring: other pipelines write
     before = results.get(ion)
     results[ion] = now
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     publish(json.loads(manifest.read_text()), results)
     return before, now
+
+
+def saved_results():
+    """Every wide-set result kept so far, by ion."""
+    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
 
 
 def compared(before, now):
