@@ -94,7 +94,7 @@ def main():
         engine.generate(ion, domain, count, seed, folder)
         _, now = rescore(ion, folder, Path(args.models), args.xasflow)
         print(f"{ion}: {compared(None, now)}", flush=True)
-    publish(manifest, saved_results())
+    publish(Path(args.models), saved_results())
 
 
 def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasflow")):
@@ -110,7 +110,7 @@ def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasfl
     before = results.get(ion)
     results[ion] = now
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    publish(json.loads(manifest.read_text()), results)
+    publish(models, results)
     return before, now
 
 
@@ -128,8 +128,10 @@ def compared(before, now):
     return f"D4h on {now['set']}: {was}{share(now)} (model {now['sha256'][:12]})"
 
 
-def publish(manifest, results):
-    """The table of every committed model into docs/accuracy.md."""
+def publish(models, results):
+    """The table of every model committed in `models` into docs/accuracy.md, with the manifest read now: scoring takes
+    minutes, and another pipeline may have exported meanwhile."""
+    manifest = json.loads((models / "manifest.json").read_text())
     body = ("Command: `/usr/bin/python3 training/wide_d4h.py`; the 5 000-spectrum columns are the test set of the "
             "table above (seed 1001), the 40 000-spectrum ones the ion's `fit-paper` set (seed 24), both drawn from the "
             "paper domain; – where the committed model is not scored yet.\n\n" + table(manifest, results))
