@@ -5,9 +5,10 @@
 Isotonic calibration gives many spectra the same confidence (a plateau), so the budget's threshold falls to the step
 below the budget and flags less than it allows. A centred isotonic curve (each plateau replaced by its midpoint, linear
 in between; the end knots kept) is strictly decreasing between the ends, so the threshold can sit at the budget. Per
-model: the budget's threshold on the calibration part of fit-paper with each curve (the stepped one also capped by the
-model's recall-target threshold, as committed), then D4h test-set flagged share, recall and precision. A study: the
-committed models are not changed. Needs data/<ion>/fit-paper and test-d4h (rebudget.py or the pipeline makes them).
+model: the budget's threshold on the calibration part of fit-paper with each curve (the stepped one set as committed,
+uncertainty.inside_threshold: the recall targets' threshold capped by the budget), then D4h test-set flagged share,
+recall and precision. A study: the committed models are not changed. Needs data/<ion>/fit-paper and test-d4h
+(rebudget.py or the pipeline makes them).
 """
 import argparse
 import json
@@ -54,10 +55,11 @@ def study(ion, models_dir, data_dir, budget):
     stepped = {"inside": flags["calibration"], "outside": flags["calibration_outside"]}
     rows = []
     for name, curves in (("stepped", stepped), ("centred", {**stepped, "inside": centred(flags["calibration"])})):
-        conf, _, cal_inside = rebudget.budget_confidences(net, head, curves, lo, hi, Path(data_dir) / ion / "fit-paper")
-        if name == "stepped":  # as committed: capped by the model's recall-target threshold
-            threshold = uncertainty.capped_threshold(flags.get("threshold_by_recall", flags["threshold"]),
-                                                     conf[cal_inside], budget)
+        conf, cal_se, cal_inside = rebudget.budget_confidences(net, head, curves, lo, hi,
+                                                               Path(data_dir) / ion / "fit-paper")
+        if name == "stepped":  # as committed: the recall targets' threshold, capped by the budget
+            threshold = uncertainty.inside_threshold(flags.get("threshold_by_recall", flags["threshold"]),
+                                                     conf[cal_inside], cal_se[cal_inside], budget=budget)
         else:
             threshold = uncertainty.budget_threshold(conf[cal_inside], budget)
         report = uncertainty.flag_report(uncertainty.confidence(curves, log_se, inside, physical), se,

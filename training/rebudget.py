@@ -3,9 +3,9 @@
     /usr/bin/python3 training/rebudget.py --ions Mn2+,Fe3+ [--threads 2] [--xasflow "./xasflow"]
 
 The head and its calibration curves travel in the model, and refitting them (`pipeline.py --flags-only`) gives them
-back unchanged (the fit is deterministic), so only the inside threshold moves: it becomes the lower of the recall
-target's threshold and the budget's (uncertainty.fit_flags) on the calibration part of the fit set drawn like
-test-d4h (pipeline.budget_set). That needs the budget set and the four test sets (made here by the engine, as the
+back unchanged (the fit is deterministic), so only the inside threshold moves: it is set as uncertainty.fit_flags
+sets it (inside_threshold: the recall target on the calibration mixture and on the D4h rows, capped by the budget)
+on the calibration part of the fit set drawn like test-d4h (pipeline.budget_set). That needs the budget set and the four test sets (made here by the engine, as the
 pipeline makes them: about 60 000 spectra), not the training data and the other fit sets (about 350 000) that a
 restored run (restore_run.py) and a refit need. The network and head are rebuilt in PyTorch from the model and
 checked against its parity file before anything is written; then the model's `uncertainty` metadata (threshold,
@@ -97,7 +97,7 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
     curves = {"inside": flags["calibration"], "outside": flags["calibration_outside"]}
     by_recall = flags.get("threshold_by_recall", flags["threshold"])
     conf, se, inside = budget_confidences(net, head, curves, lo, hi, budget_folder)
-    thresholds = {"inside": uncertainty.capped_threshold(by_recall, conf[inside], budget),
+    thresholds = {"inside": uncertainty.inside_threshold(by_recall, conf[inside], se[inside], budget=budget),
                   "outside": flags["threshold_outside"]}
     sets, diagrams = uncertainty.report_tests(net, head, curves, thresholds, tests, lo, hi)
     budget_report = uncertainty.flag_report(conf, se, np.where(inside, thresholds["inside"], thresholds["outside"]))

@@ -540,9 +540,31 @@ class UncertaintyTest(unittest.TestCase):
         above = np.sort(np.unique(conf[budget_rows][conf[budget_rows] >= capped["inside"]]))[0]
         self.assertGreater((conf[budget_rows] <= above).mean(), 0.01)
         _, loose, _ = uncertainty.fit_flags(log_pred, se, inside, physical, budget_rows=budget_rows, budget=0.9)
-        self.assertEqual(free["inside"], loose["inside"], "a budget the recall target keeps leaves it alone")
+        on_d4h = uncertainty.choose_threshold(conf[budget_rows], se[budget_rows])
+        self.assertEqual(max(free["inside"], on_d4h), loose["inside"],
+                         "a budget the recall targets keep leaves them alone")
         self.assertGreater(uncertainty.budget_threshold(np.array([0.0, 0.5, 0.9]), budget=0.0), 0.0,
                            "an unphysical output (confidence 0) is flagged under any budget")
+
+    def test_the_inside_threshold_keeps_the_recall_target_on_the_d4h_rows_where_the_mixture_lets_them_pass(self):
+        import uncertainty
+        rng = np.random.default_rng(8)
+        n = 8000
+        d4h = np.arange(n) >= n // 2
+        # the mixture's outliers are plain to the head (its estimate is exact); the D4h set's few hide among good rows
+        log_pred = np.where(d4h, rng.uniform(-4, -2, n), rng.uniform(-4, -0.8, n))
+        se = 10 ** log_pred
+        hidden = np.flatnonzero(d4h)[:: 400]  # 10 D4h outliers, predicted just above the other D4h rows
+        log_pred[hidden], se[hidden] = -1.9, 0.2
+        inside, physical = d4h | (np.arange(n) % 5 != 0), np.ones(n, bool)
+        curves, flags, conf = uncertainty.fit_flags(log_pred, se, inside, physical, budget_rows=d4h)
+        caught = lambda threshold: float((conf[hidden] < threshold).mean())
+        self.assertEqual(0.0, caught(flags["inside_by_recall"]), "the mixture's recall target alone misses them all")
+        self.assertGreater(caught(flags["inside"]), 0.0)
+        self.assertLessEqual((conf[d4h] < flags["inside"]).mean(), uncertainty.FLAG_BUDGET)
+        _, loose, _ = uncertainty.fit_flags(log_pred, se, inside, physical, budget_rows=d4h, budget=0.9)
+        self.assertGreaterEqual(caught(loose["inside"]), uncertainty.RECALL_TARGET, "the target holds on the D4h rows")
+        self.assertLess((conf[d4h] < loose["inside"]).mean(), 0.9, "and the threshold is no higher than it needs")
 
     def test_a_centred_curve_puts_one_knot_mid_plateau_and_keeps_the_ends(self):
         import budget_study

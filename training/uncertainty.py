@@ -12,8 +12,9 @@
    lies outside the trained box predicts log10 SE. It is fitted on 80 % of both residual sets.
 3. Calibration: isotonic regression of 1[SE < 10 %] on the predicted log10 SE, on the other 20 %, one curve for
    inputs inside the trained box and one for inputs outside it. The recommended threshold is the largest one that
-   keeps the recall of true outliers on the calibration part at RECALL_TARGET or above; inside the box it is lowered,
-   if need be, until at most FLAG_BUDGET of the in-domain D4h set's calibration part (`--budget-set`) is flagged.
+   keeps the recall of true outliers on the calibration part at RECALL_TARGET or above; inside the box it is raised,
+   if need be, to keep that recall on the in-domain D4h set's calibration part (`--budget-set`) too, and lowered, if
+   need be, until at most FLAG_BUDGET of that part is flagged.
 4. The flag, as the Java scorer computes it (quality/FlaggedPredictor): confidence 0 for an unphysical output, else
    the calibrated curve of the input's side of the box; outlier = confidence < threshold.
 5. Reported on sets nobody fitted on — D4h, Oh, C4v test sets and the out-of-domain `beyond` set: AUROC, recall and
@@ -180,10 +181,13 @@ def budget_threshold(conf, budget=FLAG_BUDGET):
     return float(max((below.max() + values[k]) / 2 if len(below) else values[k] / 2, 1e-6))
 
 
-def capped_threshold(by_recall, conf_in_domain, budget=FLAG_BUDGET):
-    """The inside threshold under the flag budget: the recall target's, lowered if it would flag more than `budget`
-    of the in-domain D4h confidences."""
-    return min(by_recall, budget_threshold(conf_in_domain, budget))
+def inside_threshold(by_recall, conf_in_domain, se_in_domain, target=RECALL_TARGET, budget=FLAG_BUDGET):
+    """The inside threshold: the higher of the calibration mixture's recall threshold (`by_recall`) and the one that
+    keeps `target` recall on the in-domain D4h rows themselves, capped so that it flags at most `budget` of those rows.
+    The mixture alone is not enough: its outliers are mostly slice and near-edge spectra, and where the head gives them
+    low confidence its threshold fell below every D4h outlier (V2+ at 480 000 spectra flagged none of them)."""
+    d4h = choose_threshold(conf_in_domain, se_in_domain, target) if (se_in_domain >= OUTLIER_SE).any() else 0.0
+    return min(max(by_recall, d4h), budget_threshold(conf_in_domain, budget))
 
 
 def auroc(score, positive):
@@ -197,8 +201,9 @@ def auroc(score, positive):
 def fit_flags(log_cal, se_cal, inside_cal, physical_cal, target_in=RECALL_TARGET, target_out=RECALL_TARGET_OUTSIDE,
               budget_rows=None, budget=FLAG_BUDGET):
     """Calibration curves per side of the box and the thresholds that keep the recall targets on the calibration
-    part, the inside one capped by the flag budget on `budget_rows` (in-domain D4h rows of the calibration part);
-    returns (curves, thresholds, the calibration part's confidences)."""
+    part; with `budget_rows` (the D4h rows of the calibration part) the inside one also keeps the recall target on
+    those rows and is capped by the flag budget there (inside_threshold); returns (curves, thresholds, the calibration
+    part's confidences)."""
     curves = {"inside": calibrate(log_cal[inside_cal], se_cal[inside_cal]),
               "outside": calibrate(log_cal[~inside_cal], se_cal[~inside_cal])}
     conf_cal = confidence(curves, log_cal, inside_cal, physical_cal)
@@ -206,8 +211,9 @@ def fit_flags(log_cal, se_cal, inside_cal, physical_cal, target_in=RECALL_TARGET
     thresholds = {"inside": choose_threshold(conf_cal, se_cal, target_in),
                   "outside": choose_threshold(conf_cal[~inside_cal], se_cal[~inside_cal], target_out)}
     thresholds["inside_by_recall"] = thresholds["inside"]
-    if budget_rows is not None and budget_rows.any():
-        thresholds["inside"] = capped_threshold(thresholds["inside"], conf_cal[budget_rows & inside_cal], budget)
+    rows = budget_rows & inside_cal if budget_rows is not None else None
+    if rows is not None and rows.any():
+        thresholds["inside"] = inside_threshold(thresholds["inside"], conf_cal[rows], se_cal[rows], target_in, budget)
     return curves, thresholds, conf_cal
 
 
