@@ -443,10 +443,11 @@ def budget_note(report):
     if not budget:
         return ""
     by_recall = report.get("threshold_by_recall", report["threshold"])
-    effect = (f"it binds here: the recall target alone gave {by_recall:.3f}" if report["threshold"] < by_recall
-              else "it does not bind here")
-    return (f", the inside one lowered if need be until at most {100 * budget:g} % of the in-domain D4h fit set's "
-            f"calibration part is flagged ({effect})")
+    effect = ("the budget binds here: the whole calibration part's recall gave " if report["threshold"] < by_recall
+              else "raised here from " if report["threshold"] > by_recall else "unmoved from ")
+    return (f", the inside one raised if need be to keep that recall on the in-domain D4h fit set's calibration part "
+            f"too, and lowered if need be until at most {100 * budget:g} % of that part is flagged "
+            f"({effect}{by_recall:.3f})")
 
 
 def recall_targets(model_path):
