@@ -1,15 +1,16 @@
-"""Apply the SE head's flag budget to a committed model from the model itself, when its run and data are gone.
+"""Reset the inside flag threshold of a committed model from the model itself, when its run and data are gone.
 
     /usr/bin/python3 training/rebudget.py --ions Mn2+,Fe3+ [--threads 2] [--xasflow "./xasflow"]
 
 The head and its calibration curves travel in the model, and refitting them (`pipeline.py --flags-only`) gives them
 back unchanged (the fit is deterministic), so only the inside threshold moves: it is set as uncertainty.fit_flags
 sets it (inside_threshold: the recall target on the calibration mixture and on the D4h rows, capped by the budget)
-on the calibration part of the fit set drawn like test-d4h (pipeline.budget_set). That needs the budget set and the four test sets (made here by the engine, as the
-pipeline makes them: about 60 000 spectra), not the training data and the other fit sets (about 350 000) that a
-restored run (restore_run.py) and a refit need. The network and head are rebuilt in PyTorch from the model and
-checked against its parity file before anything is written; then the model's `uncertainty` metadata (threshold,
-flag_budget, the test-set report), its manifest entry and its flags report are rewritten. The graph is untouched.
+on the calibration part of the fit set drawn like test-d4h (pipeline.budget_set). That needs the budget set and the
+four test sets (made here by the engine, as the pipeline makes them: about 60 000 spectra), not the training data and
+the other fit sets (about 350 000) that a restored run (restore_run.py) and a refit need. The network and head are
+rebuilt in PyTorch from the model and checked against its parity file before anything is written; then the model's
+`uncertainty` metadata (threshold, flag_budget, the test-set report), its manifest entry and its flags report are
+rewritten. The graph is untouched.
 """
 import argparse
 import json
