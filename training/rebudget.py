@@ -30,6 +30,7 @@ import metrics  # noqa: E402
 import model as models  # noqa: E402
 import pipeline  # noqa: E402
 import uncertainty  # noqa: E402
+import wide_d4h  # noqa: E402
 from train import TrainConfig, load_onnx_weights, predict  # noqa: E402
 
 PARITY_TOLERANCE = 1e-4
@@ -116,6 +117,7 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
         if entry.key == "uncertainty":
             entry.value = json.dumps(flags, allow_nan=False)
     onnx.checker.check_model(model)
+    before = export_onnx.sha256(onnx_path)
     onnx.save(model, str(onnx_path))
     update_manifest(onnx_path, flags)
     committed = onnx_path.parent.resolve() == (uncertainty.ROOT / "models-onnx").resolve()
@@ -123,6 +125,7 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
     write_report(props["ion"], flags, diagrams, report_path, accuracy_doc)
     if accuracy_doc:
         uncertainty.write_flags_summary(onnx_path.parent / "manifest.json", accuracy_doc)
+        wide_d4h.carry_over(props["ion"], before, export_onnx.sha256(onnx_path), onnx_path.parent)
     return flags
 
 

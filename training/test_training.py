@@ -10,6 +10,7 @@ import re
 import sys
 import tempfile
 import unittest
+from unittest import mock
 from pathlib import Path
 
 import numpy as np
@@ -223,6 +224,26 @@ class WideD4hTest(unittest.TestCase):
         alone = "D4h on paper, seed 24: I1 87.1%, outliers 141 of 40000 (0.35%), SE max 24.5% (model bbbbbbbbbbbb)"
         self.assertEqual(alone, wide_d4h.compared(None, new), "an ion scored the first time")
         self.assertEqual(alone, wide_d4h.compared(new, new), "the same model scored again")
+
+    def test_a_rebudgeted_model_keeps_the_result_of_the_network_it_shares_and_no_other(self):
+        import wide_d4h
+        scored = {"set": "paper, seed 24", "n": 40000, "I1": 0.81, "outliers": 160, "se_max": 0.2}
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch.object(wide_d4h, "RESULTS", Path(tmp) / "wide.json"), \
+                mock.patch.object(wide_d4h, "DOC", Path(tmp) / "accuracy.md"):
+            wide_d4h.DOC.write_text("<!-- wide-d4h:start -->\n<!-- wide-d4h:end -->\n")
+            wide_d4h.RESULTS.write_text(json.dumps({"Ni2+": {"sha256": "a" * 64, **scored},
+                                                    "Ti2+": {"sha256": "c" * 64, **scored}}))
+            d4h = {"I1": 0.8, "I7": 0.005}
+            (Path(tmp) / "manifest.json").write_text(json.dumps(
+                {"models": [{"ion": "Ni2+", "sha256": "b" * 64, "metrics": {"d4h": d4h}},
+                            {"ion": "Ti2+", "sha256": "d" * 64, "metrics": {"d4h": d4h}}]}))
+            wide_d4h.carry_over("Ni2+", "a" * 64, "b" * 64, Path(tmp))
+            wide_d4h.carry_over("Ti2+", "e" * 64, "d" * 64, Path(tmp))  # scored for another network: not carried
+            results = wide_d4h.saved_results()
+            self.assertEqual(("b" * 64, "c" * 64), (results["Ni2+"]["sha256"], results["Ti2+"]["sha256"]))
+            self.assertIn("| Ni2+ | bbbbbbbbbbbb | 80.0% | 81.0% |", wide_d4h.DOC.read_text())
+            self.assertIn("| Ti2+ | dddddddddddd | 80.0% | – |", wide_d4h.DOC.read_text())
 
     def test_the_wide_set_is_the_pipelines_d4h_fit_set_for_every_product_ion(self):
         import wide_d4h
