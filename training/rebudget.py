@@ -117,24 +117,26 @@ def rebudget(onnx_path, budget_folder, tests, report_path, budget=uncertainty.FL
         if entry.key == "uncertainty":
             entry.value = json.dumps(flags, allow_nan=False)
     onnx.checker.check_model(model)
-    before = export_onnx.sha256(onnx_path)
     onnx.save(model, str(onnx_path))
-    update_manifest(onnx_path, flags)
+    before, after = update_manifest(onnx_path, flags)
     committed = onnx_path.parent.resolve() == (uncertainty.ROOT / "models-onnx").resolve()
     accuracy_doc = uncertainty.ROOT / "docs" / "accuracy.md" if committed else None  # an uncommitted model's stays out
     write_report(props["ion"], flags, diagrams, report_path, accuracy_doc)
     if accuracy_doc:
         uncertainty.write_flags_summary(onnx_path.parent / "manifest.json", accuracy_doc)
-        wide_d4h.carry_over(props["ion"], before, export_onnx.sha256(onnx_path), onnx_path.parent)
+        wide_d4h.carry_over(props["ion"], before, after, onnx_path.parent)
     return flags
 
 
 def update_manifest(onnx_path, flags):
+    """Rewrites the model's manifest entry for the saved file; returns the entry's sha256 before and after."""
     manifest = json.loads((onnx_path.parent / "manifest.json").read_text())
     entry = next(e for e in manifest["models"] if e["file"] == onnx_path.name)
+    before = entry.get("sha256")  # None for an entry never hashed: no result is kept under it
     entry.update({"sha256": export_onnx.sha256(onnx_path), "bytes": onnx_path.stat().st_size})
     entry["flags"] = export_onnx.manifest_flags(flags)
     export_onnx.list_in_manifest(onnx_path.parent, entry)
+    return before, entry["sha256"]
 
 
 def write_report(ion, flags, diagrams, report_path, accuracy_doc):

@@ -8,8 +8,9 @@ domain, seed 24): the SE head fits on it, the network never trains on it.
 
 Makes the set where it is missing, with the pipeline's seed and size (so a later rebuild keeps it), scores the served
 model with `./xasflow predict`, and keeps each result in training/reports/wide-d4h.json under the model's sha256: an ion
-is scored again only when its model changes (not when rebudget.py moves its threshold: `carry_over`). The table goes to docs/accuracy.md (<!-- wide-d4h:start -->). The pipeline
-calls `rescore` after each export, so a rebuild's log shows the previous model's share beside the new one's.
+is scored again only when its model changes (not when rebudget.py moves its threshold: `carry_over`). The table goes
+to docs/accuracy.md (<!-- wide-d4h:start -->). The pipeline calls `rescore` after each export, so a rebuild's log shows
+the previous model's share beside the new one's.
 """
 import argparse
 import json
@@ -109,7 +110,7 @@ def rescore(ion, folder, models=ROOT / "models-onnx", launcher=str(ROOT / "xasfl
     results = saved_results()  # read after scoring: other pipelines write
     before = results.get(ion)
     results[ion] = now
-    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    save_results(results)
     publish(models, results)
     return before, now
 
@@ -120,13 +121,18 @@ def carry_over(ion, before, after, models=ROOT / "models-onnx"):
     results = saved_results()
     if results.get(ion, {}).get("sha256") == before:
         results[ion]["sha256"] = after
-        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+        save_results(results)
         publish(models, results)
 
 
 def saved_results():
     """Every wide-set result kept so far, by ion."""
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+
+
+def save_results(results):
+    """Writes every wide-set result, by ion (what saved_results reads)."""
+    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
 
 
 def compared(before, now):
