@@ -240,8 +240,10 @@ class WideD4hTest(unittest.TestCase):
                             {"ion": "Ti2+", "sha256": "d" * 64, "metrics": {"d4h": d4h}}]}))
             wide_d4h.carry_over("Ni2+", "a" * 64, "b" * 64, Path(tmp))
             wide_d4h.carry_over("Ti2+", "e" * 64, "d" * 64, Path(tmp))  # scored for another network: not carried
+            wide_d4h.carry_over("V2+", None, "f" * 64, Path(tmp))  # never hashed and never scored: nothing to carry
             results = wide_d4h.saved_results()
             self.assertEqual(("b" * 64, "c" * 64), (results["Ni2+"]["sha256"], results["Ti2+"]["sha256"]))
+            self.assertNotIn("V2+", results)
             self.assertIn("| Ni2+ | bbbbbbbbbbbb | 80.0% | 81.0% |", wide_d4h.DOC.read_text())
             self.assertIn("| Ti2+ | dddddddddddd | 80.0% | – |", wide_d4h.DOC.read_text())
 

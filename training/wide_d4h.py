@@ -119,7 +119,7 @@ def carry_over(ion, before, after, models=ROOT / "models-onnx"):
     """Keeps the ion's wide-set result, scored for the model with sha256 `before`, for `after`: the same network with
     other metadata (rebudget.py moves a threshold, not a weight, so every predicted spectrum is the same)."""
     results = saved_results()
-    if results.get(ion, {}).get("sha256") == before:
+    if before is not None and results.get(ion, {}).get("sha256") == before:  # an unhashed entry has no result
         results[ion]["sha256"] = after
         save_results(results)
         publish(models, results)
