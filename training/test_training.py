@@ -456,6 +456,32 @@ class EvaluateReportTest(unittest.TestCase):
         self.assertIn("| oh test (`oh`, seed 1002) | 20 |", report)
 
 
+class FlagsReportTest(unittest.TestCase):
+    def test_a_fitted_head_and_its_refreshed_report_name_the_command_that_fits_it_again(self):
+        import train
+        import uncertainty
+        from unittest import mock
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = dataclasses.replace(tiny_run_config(tmp, epochs=1), arch="voigt-lines", hidden=[16, 16], lines=8)
+            run = str(train.train(cfg))
+            folders = {name: Path(tmp) / name for name in ("fit-beyond", "fit-paper", "test-d4h")}
+            write_shards(folders["fit-paper"], "paper", 24, params_inside(50, 24))
+            write_shards(folders["test-d4h"], "paper", 1001, params_inside(50, 1001))
+            beyond = params_inside(50, 30)
+            beyond[:, 0] *= 2  # Dq to ±0.4: about half of them outside the trained box
+            write_shards(folders["fit-beyond"], "beyond", 30, beyond)
+            fits, tests = [str(folders["fit-beyond"]), str(folders["fit-paper"])], {"d4h": str(folders["test-d4h"])}
+            with mock.patch.object(uncertainty, "write_report") as written:  # the committed reports stay as they are
+                report = uncertainty.run_uncertainty(run, fits, tests, budget_set=fits[1])
+                refreshed = uncertainty.refresh_report(run, tests)
+        fitted = uncertainty.fit_command(run, tests, fits, fits[1], uncertainty.HEAD_SEED)
+        self.assertEqual([fitted, fitted], [c.args[4] for c in written.call_args_list])
+        self.assertIn(f"--fit-extra {fits[0]},{fits[1]} --budget-set {fits[1]} --d4h {tests['d4h']}", fitted)
+        self.assertEqual(list(report["sets"]), list(refreshed["sets"]))  # the budget set's calibration row kept too
+        self.assertEqual(["calibration", "calibration, fit-paper", "d4h"], list(refreshed["sets"])[:3])
+        self.assertEqual(report["sets"]["calibration, fit-paper"], refreshed["sets"]["calibration, fit-paper"])
+
+
 class MetricsTest(unittest.TestCase):
     def test_spectral_error_and_intervals(self):
         a = np.ones((4, 501))
@@ -604,6 +630,21 @@ class UncertaintyTest(unittest.TestCase):
         chosen = pipeline.budget_set(folder)
         self.assertEqual(folder, chosen.parent)
         self.assertEqual(dict((n, d) for n, d, _ in pipeline.TEST_SETS)["d4h"], domains[chosen.name])
+
+    def test_the_flags_report_names_a_command_that_fits_the_same_head_again(self):
+        import shlex
+        import uncertainty
+        tests = {"d4h": "data/X/test-d4h", "beyond": "data/X/test-beyond"}
+        fits = ["data/X/fit-beyond", "data/X/fit-paper"]
+        for seed in (uncertainty.HEAD_SEED, 5):
+            command = uncertainty.fit_command("data/runs/X-ft", tests, fits, "data/X/fit-paper", seed)
+            argv = shlex.split(command)
+            self.assertEqual(["/usr/bin/python3", "training/uncertainty.py"], argv[:2])
+            args = uncertainty.command_line().parse_args(argv[2:])
+            self.assertEqual(("data/runs/X-ft", fits, "data/X/fit-paper", seed),
+                             (args.run, args.fit_extra.split(","), args.budget_set, args.seed))
+            self.assertEqual(tests, {k: getattr(args, k) for k in ("d4h", "oh", "c4v", "beyond") if getattr(args, k)})
+        self.assertNotIn("--budget-set", uncertainty.fit_command("r", tests, fits, None, uncertainty.HEAD_SEED))
 
     def test_the_se_head_exports_as_a_second_onnx_output(self):
         import uncertainty

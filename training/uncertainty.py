@@ -58,6 +58,7 @@ LOG_SE_FLOOR = -4.0
 # 128 wide for 60 epochs on 30 k residuals gave union AUROC 0.982; 256 wide for 120 epochs on 62 k gave 0.992.
 HEAD_WIDTH = 256
 HEAD_EPOCHS = 120
+HEAD_SEED = 11  # the head's initial weights and batch order
 
 
 class SeHead(nn.Module):
@@ -255,7 +256,7 @@ def plot_reliability(sets, path):
     plt.close(fig)
 
 
-def run_uncertainty(run, fit_extra, tests, seed=11, budget_set=None):
+def run_uncertainty(run, fit_extra, tests, seed=HEAD_SEED, budget_set=None):
     """`budget_set`: the one of `fit_extra` drawn like the D4h test set, on whose calibration part FLAG_BUDGET holds
     (None: the recall targets alone)."""
     if budget_set is not None and budget_set not in fit_extra:
@@ -296,16 +297,26 @@ def run_uncertainty(run, fit_extra, tests, seed=11, budget_set=None):
     sets, diagrams = report_tests(net, head, curves, thresholds, tests, lo, hi)
     report["sets"].update(sets)
     report["reliability"] = diagrams
+    fit_args = {"fit_extra": [str(f) for f in fit_extra], "budget_set": budget_set, "seed": seed}
     save_flags(run, {"head": head.state_dict(), "width": int(fit[2].shape[1]), "hidden": HEAD_WIDTH, "lo": lo,
-                     "hi": hi, "calibration": curves, "thresholds": thresholds, "report": report}, meta["ion"], diagrams)
+                     "hi": hi, "calibration": curves, "thresholds": thresholds, "report": report, "fit": fit_args},
+               meta["ion"], diagrams, fit_command(run, tests, **fit_args))
     return report
 
 
-def save_flags(run, saved, ion, diagrams):
+def fit_command(run, tests, fit_extra, budget_set, seed):
+    """The command that fits this head again (deterministic from its seed) and reports on these test sets."""
+    return " ".join(["/usr/bin/python3 training/uncertainty.py", f"--run {run}", f"--fit-extra {','.join(fit_extra)}",
+                     *([f"--budget-set {budget_set}"] if budget_set else []),
+                     *(f"--{name} {folder}" for name, folder in tests.items()),
+                     *([f"--seed {seed}"] if seed != HEAD_SEED else [])])
+
+
+def save_flags(run, saved, ion, diagrams, command=None):
     """<run>/uncertainty.pt (head, calibration, thresholds, report), its report as JSON, and the Markdown report."""
     torch.save(saved, Path(run) / "uncertainty.pt")
     (Path(run) / "uncertainty.json").write_text(json.dumps(finite(saved["report"]), indent=1) + "\n")
-    write_report(ion, run, saved["report"], diagrams)
+    write_report(ion, run, saved["report"], diagrams, command)
 
 
 def report_tests(net, head, curves, thresholds, tests, lo, hi):
@@ -344,9 +355,11 @@ def refresh_report(run, tests):
     report = saved["report"]
     sets, diagrams = report_tests(net, saved_head(saved), saved["calibration"], saved["thresholds"], tests,
                                   saved["lo"], saved["hi"])
-    report["sets"] = {"calibration": report["sets"]["calibration"], **sets}
+    calibration = {k: v for k, v in report["sets"].items() if k.startswith("calibration")}  # with the budget set's
+    report["sets"] = {**calibration, **sets}
     report["reliability"] = diagrams
-    save_flags(run, saved, ckpt["meta"]["ion"], diagrams)
+    fit = saved.get("fit")  # heads fitted before 2026-12-07 did not keep their fit sets
+    save_flags(run, saved, ckpt["meta"]["ion"], diagrams, fit and fit_command(run, tests, **fit))
     return report
 
 
@@ -498,7 +511,7 @@ def write_flags_summary(manifest_path, doc):
     replace_section(doc, "flags-summary", body)
 
 
-def main():
+def command_line():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", required=True)
     parser.add_argument("--fit-extra",
@@ -509,7 +522,12 @@ def main():
                         help="keep the run's fitted head and calibration; recompute only the test-set report")
     for name in ("d4h", "oh", "c4v", "beyond"):
         parser.add_argument(f"--{name}", help=f"{name} test set folder")
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--seed", type=int, default=HEAD_SEED)
+    return parser
+
+
+def main():
+    parser = command_line()
     args = parser.parse_args()
     tests = {k: getattr(args, k) for k in ("d4h", "oh", "c4v", "beyond") if getattr(args, k)}
     if args.report_only:
