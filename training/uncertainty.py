@@ -300,7 +300,7 @@ def run_uncertainty(run, fit_extra, tests, seed=HEAD_SEED, budget_set=None):
     fit_args = {"fit_extra": [str(f) for f in fit_extra], "budget_set": budget_set, "seed": seed}
     save_flags(run, {"head": head.state_dict(), "width": int(fit[2].shape[1]), "hidden": HEAD_WIDTH, "lo": lo,
                      "hi": hi, "calibration": curves, "thresholds": thresholds, "report": report, "fit": fit_args},
-               meta["ion"], diagrams, fit_command(run, tests, **fit_args))
+               meta["ion"], diagrams, tests)
     return report
 
 
@@ -312,10 +312,12 @@ def fit_command(run, tests, fit_extra, budget_set, seed):
                      *([f"--seed {seed}"] if seed != HEAD_SEED else [])])
 
 
-def save_flags(run, saved, ion, diagrams, command=None):
-    """<run>/uncertainty.pt (head, calibration, thresholds, report), its report as JSON, and the Markdown report."""
+def save_flags(run, saved, ion, diagrams, tests):
+    """<run>/uncertainty.pt (head, calibration, thresholds, report), its report as JSON, and the Markdown report,
+    which names the command that fits the head again (heads fitted before 2026-12-07 did not keep their fit sets)."""
     torch.save(saved, Path(run) / "uncertainty.pt")
     (Path(run) / "uncertainty.json").write_text(json.dumps(finite(saved["report"]), indent=1) + "\n")
+    command = fit_command(run, tests, **saved["fit"]) if "fit" in saved else None
     write_report(ion, run, saved["report"], diagrams, command)
 
 
@@ -358,8 +360,7 @@ def refresh_report(run, tests):
     calibration = {k: v for k, v in report["sets"].items() if k.startswith("calibration")}  # with the budget set's
     report["sets"] = {**calibration, **sets}
     report["reliability"] = diagrams
-    fit = saved.get("fit")  # heads fitted before 2026-12-07 did not keep their fit sets
-    save_flags(run, saved, ckpt["meta"]["ion"], diagrams, fit and fit_command(run, tests, **fit))
+    save_flags(run, saved, ckpt["meta"]["ion"], diagrams, tests)
     return report
 
 
