@@ -955,8 +955,13 @@ class PipelinePlanTest(unittest.TestCase):
             cfg = pipeline.step_config(Path(tmp) / "step.json", "Ti2+", [Path("x")], None)
             self.assertEqual(("voigt-lines", 5, 0.2, "Ti2+-mid", "data/Ti2+/more"),
                              (cfg.arch, cfg.epochs, cfg.lr, cfg.name, cfg.append_dir))
-            direct = train.parse_config(["--config", str(Path(tmp) / "mid.json"), "--train-dir", "x", "--epochs", "7"])
+            direct = train.parse_config(["--config", str(Path(tmp) / "mid.json"), "--train-dir", "x", "--epochs", "7",
+                                         "--name", "mid"])
             self.assertEqual((5 + 2, 0.2, "voigt-lines"), (direct.epochs, direct.lr, direct.arch))
+            with self.assertRaises(SystemExit) as stop:  # run directly, a template would train on a folder "{data}"
+                train.parse_config(["--config", str(Path(tmp) / "step.json"), "--train-dir", "x"])
+            self.assertIn("append_dir '{data}/{ion}/more', name '{ion}-mid'", str(stop.exception))
+            self.assertIn("--append-dir, --name", str(stop.exception))
 
     def test_the_steep_edges_step_is_the_edges_step_on_its_own_folder(self):
         import dataclasses

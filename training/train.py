@@ -91,6 +91,12 @@ def parse_config(argv=None):
     if args.config:
         values.update(read_config(args.config))
     values.update({k: v for k, v in vars(args).items() if k != "config" and v is not None})
+    # a pipeline step names the ion's folders by placeholders (`{data}/{ion}/train-oh`) that only the pipeline fills
+    left = sorted(k for k, v in values.items() if isinstance(v, str) and ("{ion}" in v or "{data}" in v))
+    if left:
+        raise SystemExit(f"error: {args.config} is a step of training/pipeline.py: "
+                         + ", ".join(f"{k} '{values[k]}'" for k in left) + " holds a placeholder the pipeline fills; "
+                         "run it through the pipeline or give " + ", ".join("--" + k.replace("_", "-") for k in left))
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = set(values) - known
     if unknown:
