@@ -94,9 +94,9 @@ def parse_config(argv=None):
     # a pipeline step names the ion's folders by placeholders (`{data}/{ion}/train-oh`) that only the pipeline fills
     left = sorted(k for k, v in values.items() if isinstance(v, str) and ("{ion}" in v or "{data}" in v))
     if left:
-        raise SystemExit(f"error: {args.config} is a step of training/pipeline.py: "
-                         + ", ".join(f"{k} '{values[k]}'" for k in left) + " holds a placeholder the pipeline fills; "
-                         "run it through the pipeline or give " + ", ".join("--" + k.replace("_", "-") for k in left))
+        raise SystemExit(f"error: {args.config} is a step of training/pipeline.py, with placeholders only it fills in "
+                         + ", ".join(f"{k} '{values[k]}'" for k in left) + "; run it through the pipeline or give "
+                         + ", ".join("--" + k.replace("_", "-") for k in left))
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = set(values) - known
     if unknown:
