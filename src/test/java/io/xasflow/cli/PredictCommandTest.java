@@ -81,10 +81,10 @@ class PredictCommandTest {
 
     @Test
     void hybridModeServesRowsOutsideTheTrainedDomainFromTheExactEngine() throws Exception {
-        // Ni2+, the most accurate committed model: its flags trust the inside row, so only the outside row goes to
-        // the engine.
+        // Ni2+, the most accurate committed model: its flags trust the inside row (at 300 K; at 10 K with these
+        // narrow widths its confidence is 0.94, under its threshold), so only the outside row goes to the engine.
         String ion = "Ni2+";
-        String inside = ion + ",0.1,0.1,0.05,0.8,0.8,10,0.1,0.4,0.8";
+        String inside = ion + ",0.1,0.1,0.05,0.8,0.8,300,0.1,0.4,0.8";
         String outside = ion + ",0.35,0.1,0.05,0.45,0.8,10,0.1,0.4,0.8";  // Dq and S1 beyond the trained box
         Path input = temp.resolve("params.csv");
         Files.writeString(input, HEADER + inside + "\n" + outside + "\n");
